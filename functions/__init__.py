@@ -1,0 +1,1 @@
+"""Blueprints: one module per capability, thin triggers over ``shared`` services."""

@@ -1,0 +1,1 @@
+"""The domain package of the commerce platform: bounded contexts, ports and adapters."""

@@ -1,0 +1,106 @@
+"""The SQL port: one SQLAlchemy Core engine for MySQL (Azure) or SQLite (embedded).
+
+Schema changes are Alembic revisions under ``shared/migrations/versions``; each context
+adds its own. ``migrate()`` brings a database to head and is safe to run repeatedly.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from shared.errors import Unavailable
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MYSQL_ENTRA_SCOPE = "https://ossrdbms-aad.database.windows.net/.default"
+
+
+class SqlDatabase:
+    def __init__(self, url: str, *, pool_size: int = 5, token_provider: Any | None = None) -> None:
+        """``token_provider`` is an azure-identity credential: when given, each new
+        MySQL connection uses a fresh Entra access token as its password."""
+        self._url = make_url(url)
+        self._pool_size = pool_size
+        self._token_provider = token_provider
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def dialect(self) -> str:
+        return self._url.get_backend_name()
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._create_engine()
+            return self._engine
+
+    def _create_engine(self) -> Engine:
+        if self.dialect == "sqlite":
+            database = self._url.database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(
+                self._url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                pool_pre_ping=True,
+            )
+
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA busy_timeout=30000")
+                cur.close()
+
+            return engine
+
+        connect_args: dict[str, Any] = {"charset": "utf8mb4"}
+        if self._token_provider is not None:
+            connect_args["ssl"] = {"ca": None}
+        engine = create_engine(
+            self._url,
+            pool_pre_ping=True,
+            pool_size=self._pool_size,
+            pool_recycle=1800,
+            connect_args=connect_args,
+        )
+        if self._token_provider is not None:
+            provider = self._token_provider
+
+            @event.listens_for(engine, "do_connect")
+            def _entra_password(_d: Any, _r: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+                cparams["password"] = provider.get_token(MYSQL_ENTRA_SCOPE).token
+
+        return engine
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def check(self) -> str:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise Unavailable(f"sql database unreachable ({type(exc).__name__})") from None
+        return "mysql" if self.dialect == "mysql" else "sqlite"
+
+    def dispose(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None

@@ -1,0 +1,45 @@
+"""The event envelope every hub carries (DESIGN.md section 6).
+
+``subject`` is the partition key; ``version`` lets consumers drop stale or repeated
+events, so every consumer can be idempotent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class EventEnvelope(BaseModel):
+    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+
+    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    event_type: str
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    service_id: str
+    subject: str
+    version: int
+    payload: dict[str, Any]
+
+    def to_wire(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+    @classmethod
+    def from_wire(cls, data: Any) -> EventEnvelope:
+        return cls.model_validate(data)
+
+
+def new_event(
+    event_type: str, *, service_id: str, subject: str, version: int, payload: dict[str, Any]
+) -> EventEnvelope:
+    return EventEnvelope(
+        event_type=event_type,
+        service_id=service_id,
+        subject=subject,
+        version=version,
+        payload=payload,
+    )

@@ -1,0 +1,118 @@
+"""Every setting the code reads, in one class.
+
+Read from the environment (Azure app settings, or ``local.settings.json`` ``Values``
+loaded by the host). An absent backing-service setting selects the embedded adapter, so
+the whole system runs with no servers. Invalid values fail at first use with a message
+that names the setting.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.errors import ConfigurationError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        case_sensitive=False, extra="ignore", frozen=True, populate_by_name=True
+    )
+
+    # --- general -------------------------------------------------------------------
+    service_id: str = Field("commerce-functions", alias="SERVICE_ID")
+    local_data_dir: Path = Field(Path(".local"), alias="LOCAL_DATA_DIR")
+    azure_client_id: str | None = Field(None, alias="AZURE_CLIENT_ID")
+
+    # --- SQL (confighub) -----------------------------------------------------------
+    sql_url: str = Field("sqlite:///.local/confighub.db", alias="SQL_URL")
+    sql_auth: Literal["password", "entra"] = Field("password", alias="SQL_AUTH")
+    sql_pool_size: int = Field(5, ge=1, le=100, alias="SQL_POOL_SIZE")
+
+    # --- Cosmos DB -----------------------------------------------------------------
+    cosmos_endpoint: str | None = Field(
+        None,
+        validation_alias=AliasChoices("COSMOS_ENDPOINT", "CosmosConnection__accountEndpoint"),
+    )
+    cosmos_key: str | None = Field(None, alias="COSMOS_KEY")
+    cosmos_database: str = Field("commerce", alias="COSMOS_DATABASE")
+    cosmos_verify_tls: bool = Field(True, alias="COSMOS_VERIFY_TLS")
+    cosmos_create_containers: bool = Field(False, alias="COSMOS_CREATE_CONTAINERS")
+    documents_path: Path | None = Field(None, alias="DOCUMENTS_PATH")
+    cosmos_container_leases: str = Field("leases", alias="COSMOS_CONTAINER_LEASES")
+
+    # --- Cache ---------------------------------------------------------------------
+    redis_url: str | None = Field(None, alias="REDIS_URL")
+    redis_host: str | None = Field(None, alias="REDIS_HOST")
+    redis_port: int = Field(6380, alias="REDIS_PORT")
+    redis_key_prefix: str = Field("", alias="REDIS_KEY_PREFIX")
+    cache_max_entries: int = Field(50_000, ge=1, alias="CACHE_MAX_ENTRIES")
+
+    # --- Event Hubs ----------------------------------------------------------------
+    eventhub_namespace: str | None = Field(
+        None,
+        validation_alias=AliasChoices(
+            "EVENTHUB_NAMESPACE", "EventHubConnection__fullyQualifiedNamespace"
+        ),
+    )
+    eventhub_connection_string: str | None = Field(None, alias="EVENTHUB_CONNECTION_STRING")
+    hub_config_updates: str = Field("confighub-config-update", alias="HUB_CONFIG_UPDATES")
+    hub_inventory_updates: str = Field("inventory-updates", alias="HUB_INVENTORY_UPDATES")
+    hub_catalog_updates: str = Field("product-catalog-updates", alias="HUB_CATALOG_UPDATES")
+    hub_sourcing_updates: str = Field("sourcing-options-updates", alias="HUB_SOURCING_UPDATES")
+
+    # --- Security ------------------------------------------------------------------
+    auth_mode: Literal["local", "entra"] = Field("local", alias="AUTH_MODE")
+    auth_local_signing_key: str | None = Field(None, alias="AUTH_LOCAL_SIGNING_KEY")
+    auth_tenant_id: str | None = Field(None, alias="AUTH_TENANT_ID")
+    auth_audience: str | None = Field(None, alias="AUTH_AUDIENCE")
+
+    @field_validator("sql_url")
+    @classmethod
+    def _sql_url_scheme(cls, v: str) -> str:
+        if not (v.startswith("sqlite:///") or v.startswith("mysql+pymysql://")):
+            raise ValueError("must start with sqlite:/// or mysql+pymysql://")
+        return v
+
+    @field_validator("cosmos_endpoint", "redis_url", "redis_host", "eventhub_namespace")
+    @classmethod
+    def _blank_is_absent(cls, v: str | None) -> str | None:
+        return v or None
+
+    @property
+    def documents_file(self) -> Path:
+        return self.documents_path or self.local_data_dir / "documents.db"
+
+
+def load_settings() -> Settings:
+    """Parse the environment; a bad value raises ``ConfigurationError`` naming it."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '?'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigurationError(f"invalid settings: {problems}") from None
+
+
+_lock = threading.Lock()
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    global _settings
+    with _lock:
+        if _settings is None:
+            _settings = load_settings()
+        return _settings
+
+
+def reset_settings() -> None:
+    """Forget the parsed settings (tests, and the devhost after loading local settings)."""
+    global _settings
+    with _lock:
+        _settings = None
