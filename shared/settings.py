@@ -44,6 +44,21 @@ class Settings(BaseSettings):
     cosmos_create_containers: bool = Field(False, alias="COSMOS_CREATE_CONTAINERS")
     documents_path: Path | None = Field(None, alias="DOCUMENTS_PATH")
     cosmos_container_leases: str = Field("leases", alias="COSMOS_CONTAINER_LEASES")
+    cosmos_container_inventory: str = Field("inventory", alias="COSMOS_CONTAINER_INVENTORY")
+    cosmos_container_ship_nodes: str = Field("ship_nodes", alias="COSMOS_CONTAINER_SHIP_NODES")
+    cosmos_container_reservations: str = Field(
+        "reservations", alias="COSMOS_CONTAINER_RESERVATIONS"
+    )
+    cosmos_container_inventory_audit: str = Field(
+        "inventory_audit", alias="COSMOS_CONTAINER_INVENTORY_AUDIT"
+    )
+    cosmos_container_carrier_services: str = Field(
+        "carrier_services", alias="COSMOS_CONTAINER_CARRIER_SERVICES"
+    )
+    cosmos_container_sourcing_rules: str = Field(
+        "sourcing_rules", alias="COSMOS_CONTAINER_SOURCING_RULES"
+    )
+    cosmos_container_products: str = Field("products", alias="COSMOS_CONTAINER_PRODUCTS")
 
     # --- Cache ---------------------------------------------------------------------
     redis_url: str | None = Field(None, alias="REDIS_URL")
@@ -70,6 +85,8 @@ class Settings(BaseSettings):
     auth_local_signing_key: str | None = Field(None, alias="AUTH_LOCAL_SIGNING_KEY")
     auth_tenant_id: str | None = Field(None, alias="AUTH_TENANT_ID")
     auth_audience: str | None = Field(None, alias="AUTH_AUDIENCE")
+
+    # --- context settings (each context adds its own below) ---------------------------
 
     @field_validator("sql_url")
     @classmethod
