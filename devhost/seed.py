@@ -1,0 +1,18 @@
+"""The demo-data seeders run by ``python -m devhost seed``, in order.
+
+Each context appends one line to ``SEEDERS`` (``("confighub", seed_confighub)``), with
+the seeder imported from ``shared.<context>.demo``. A seeder must be idempotent: running
+the seed twice leaves the same data. Use ``progress.track(...)`` for long loops and
+``progress.note(...)`` for one-line messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from devhost.progress import Progress
+from shared.bootstrap import Registry
+
+Seeder = Callable[[Registry, Progress], None]
+
+SEEDERS: list[tuple[str, Seeder]] = []
