@@ -1,0 +1,58 @@
+# The two commands a new machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 7071
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: install install-python install-node run seed serve token services lint test bench clean
+
+install: install-python install-node
+
+install-python: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install-node: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## The whole system on embedded adapters, seeded with demo data, at http://$(HOST):$(PORT)/api/
+run: install-python seed serve
+
+seed: install-python
+	$(PY) -m devhost seed
+
+serve: install-python
+	$(PY) -m devhost serve --host $(HOST) --port $(PORT)
+
+## A bearer token for curl: make token ROLES="ConfigHub.Admin Inventory.Admin"
+ROLES ?= ConfigHub.Admin
+token: install-python
+	@$(PY) -m devhost token $(foreach r,$(ROLES),--role $(r))
+
+## Make sure MariaDB and Redis answer (start them if installed but stopped)
+services:
+	@bash scripts/ensure_services.sh
+
+lint: install-python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+## Every test, starting what it needs (cosmosdb-server is started by the test session)
+test: install services lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf .local .pytest_cache .mypy_cache .ruff_cache
