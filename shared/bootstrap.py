@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from shared.errors import ConfigurationError, DomainError
 from shared.ports import Cache, DocumentStore, EventPublisher, TokenVerifier
-from shared.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from shared.settings import Settings
 
 T = TypeVar("T")
 
@@ -29,6 +31,9 @@ class Registry:
     # --- plumbing ------------------------------------------------------------------
     @property
     def settings(self) -> Settings:
+        # Imported here: parsing settings is first-use work, not import-time work.
+        from shared.settings import get_settings
+
         return self._explicit_settings or get_settings()
 
     def _once(self, name: str, factory: Callable[[], T]) -> T:
