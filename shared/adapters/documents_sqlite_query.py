@@ -1,0 +1,168 @@
+"""Renders the structured ``Query`` into SQLite over ``json_extract``.
+
+Every value and every JSON path is a bound (named) parameter. Each comparison is guarded by the
+JSON type of the value it is compared with, because SQLite orders any number below any
+string while Cosmos DB treats a comparison between different types as undefined (the
+document does not match); the guards make both stores return the same documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from shared.adapters.documents_common import split_path
+from shared.errors import BadRequest
+from shared.ports import Filter, Query
+
+_COMPARISONS = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+def json_path(path: str) -> str:
+    """``location.postalCode`` -> ``$."location"."postalCode"`` (quoted labels)."""
+    out = "$"
+    for segment in split_path(path):
+        if isinstance(segment, int):
+            out += f"[{segment}]"
+        elif '"' in segment:
+            raise BadRequest(f"field names with double quotes are not supported: {path!r}")
+        else:
+            out += f'."{segment}"'
+    return out
+
+
+def _type_guard(value: Any) -> tuple[str, ...]:
+    """The ``json_type`` names a field must have to be comparable with ``value``."""
+    if isinstance(value, bool):
+        return ("true", "false")
+    if isinstance(value, int | float):
+        return ("integer", "real")
+    if isinstance(value, str):
+        return ("text",)
+    raise BadRequest(f"cannot compare with a value of type {type(value).__name__}")
+
+
+def _sql_value(value: Any) -> Any:
+    return int(value) if isinstance(value, bool) else value
+
+
+class SqliteRenderer:
+    """Collects named parameters while rendering; one instance per statement."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+
+    def _p(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def _extract(self, path: str) -> str:
+        return f"json_extract(body, {self._p(json_path(path))})"
+
+    def _jtype(self, path: str) -> str:
+        return f"json_type(body, {self._p(json_path(path))})"
+
+    def _types_in(self, path: str, types: Sequence[str]) -> str:
+        return f"{self._jtype(path)} IN ({', '.join(self._p(t) for t in types)})"
+
+    def where(self, filters: Sequence[Filter]) -> str:
+        if not filters:
+            return "1"
+        return " AND ".join(f"({self.predicate(f)})" for f in filters)
+
+    def predicate(self, flt: Filter) -> str:
+        if not isinstance(flt.field, str):
+            return self._linear(flt)
+        path, op, value = flt.field, flt.op, flt.value
+        if op in _COMPARISONS:
+            return self._compare(path, op, value)
+        if op == "in":
+            if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
+                raise BadRequest("'in' takes a sequence of values")
+            if not value:
+                return "0"
+            return " OR ".join(f"({self._compare(path, '=', item)})" for item in value)
+        if op == "startswith":
+            text = self._text(value, op)
+            extracted = self._extract(path)
+            return (
+                f"{self._jtype(path)} = 'text' AND "
+                f"substr({extracted}, 1, length({self._p(text)})) = {self._p(text)}"
+            )
+        if op == "contains":
+            text = self._text(value, op)
+            return (
+                f"{self._jtype(path)} = 'text' AND "
+                f"instr(doc_lower({self._extract(path)}), doc_lower({self._p(text)})) > 0"
+            )
+        if op == "array_contains":
+            return self._array_contains(path, value)
+        if op == "defined":
+            if not isinstance(value, bool):
+                raise BadRequest("'defined' takes true or false")
+            negate = "" if value else "NOT "
+            return f"{negate}(COALESCE({self._jtype(path)}, 'null') != 'null')"
+        raise BadRequest(f"unknown filter operator {op!r}")
+
+    @staticmethod
+    def _text(value: Any, op: str) -> str:
+        if not isinstance(value, str):
+            raise BadRequest(f"{op!r} takes a string")
+        return value
+
+    def _compare(self, path: str, op: str, value: Any) -> str:
+        if value is None:
+            if op == "=":
+                return f"{self._jtype(path)} = 'null'"
+            if op == "!=":
+                return f"COALESCE({self._jtype(path)}, 'null') != 'null'"
+            raise BadRequest(f"{op!r} cannot compare with null")
+        guard = self._types_in(path, _type_guard(value))
+        return f"{guard} AND {self._extract(path)} {_COMPARISONS[op]} {self._p(_sql_value(value))}"
+
+    def _array_contains(self, path: str, value: Any) -> str:
+        types = ("null",) if value is None else _type_guard(value)
+        members = ", ".join(self._p(t) for t in types)
+        match = "" if value is None else f" AND e.value = {self._p(_sql_value(value))}"
+        return (
+            f"{self._jtype(path)} = 'array' AND EXISTS (SELECT 1 FROM "
+            f"json_each(body, {self._p(json_path(path))}) AS e "
+            f"WHERE e.type IN ({members}){match})"
+        )
+
+    def _linear(self, flt: Filter) -> str:
+        if flt.op not in _COMPARISONS:
+            raise BadRequest("a sum of fields takes a comparison operator")
+        if isinstance(flt.value, bool) or not isinstance(flt.value, int | float):
+            raise BadRequest("a sum of fields compares with a number")
+        assert not isinstance(flt.field, str)
+        if not flt.field:
+            raise BadRequest("a sum of fields needs at least one term")
+        guards = " AND ".join(self._types_in(path, ("integer", "real")) for _, path in flt.field)
+        total = " + ".join(
+            f"{self._p(int(coefficient))} * {self._extract(path)}"
+            for coefficient, path in flt.field
+        )
+        return f"{guards} AND ({total}) {_COMPARISONS[flt.op]} {self._p(flt.value)}"
+
+    def order_limit(self, query: Query) -> str:
+        parts = []
+        if query.order_by:
+            keys = ", ".join(
+                f"{self._extract(path)} {'DESC' if descending else 'ASC'}"
+                for path, descending in query.order_by
+            )
+            parts.append(f"ORDER BY {keys}")
+        if query.limit is not None or query.offset:
+            limit = -1 if query.limit is None else _non_negative(query.limit, "limit")
+            parts.append(
+                f"LIMIT {self._p(limit)} OFFSET {self._p(_non_negative(query.offset, 'offset'))}"
+            )
+        return " ".join(parts)
+
+
+def _non_negative(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadRequest(f"{name} must be a non-negative integer")
+    return value
