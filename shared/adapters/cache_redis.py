@@ -1,0 +1,177 @@
+"""The Azure Cache adapter on redis-py (Azure Cache for Redis, or a local Redis).
+
+Every value is a JSON envelope, ``{"ver":N,"v":value}`` or ``{"v":value}``, so plain and
+versioned writes share keys. The version leads the envelope so the ``set_if_newer`` Lua
+script can read it with a pattern match instead of decoding the whole value. Errors
+become ``Unavailable`` naming only the error class: a Redis URL can hold a password.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import redis
+from redis.exceptions import RedisError
+
+from shared.adapters.cache_memory import encode_value
+from shared.errors import BadRequest, ConfigurationError, Unavailable
+
+ENTRA_SCOPE = "https://redis.azure.com/.default"
+
+_SET_IF_NEWER = """
+local current = redis.call('GET', KEYS[1])
+if current then
+  local stored = string.match(current, '^{"ver":(%-?%d+),')
+  if stored and tonumber(stored) >= tonumber(ARGV[2]) then
+    return 0
+  end
+end
+if ARGV[3] == '0' then
+  redis.call('SET', KEYS[1], ARGV[1])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+end
+return 1
+"""
+
+_TIMEOUTS: dict[str, Any] = {
+    "socket_timeout": 5.0,
+    "socket_connect_timeout": 5.0,
+    "health_check_interval": 30,
+}
+
+
+class RedisCache:
+    def __init__(self, client: redis.Redis, *, prefix: str = "") -> None:
+        self._client = client
+        self._prefix = prefix
+        self._set_if_newer = client.register_script(_SET_IF_NEWER)
+
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str = "") -> RedisCache:
+        """A local or key-authenticated Redis (``redis://`` or ``rediss://``)."""
+        try:
+            client = redis.Redis.from_url(url, decode_responses=True, **_TIMEOUTS)
+        except ValueError:
+            raise ConfigurationError("REDIS_URL is not a valid redis:// or rediss:// URL") from None
+        return cls(client, prefix=prefix)
+
+    @classmethod
+    def with_entra(
+        cls, host: str, port: int = 6380, *, prefix: str = "", client_id: str | None = None
+    ) -> RedisCache:
+        """Azure Cache for Redis over TLS, authenticated by Entra ID (managed identity in
+        Azure, the developer's login locally); redis-entraid refreshes the token."""
+        from redis_entraid.cred_provider import create_from_default_azure_credential
+
+        provider = create_from_default_azure_credential(
+            (ENTRA_SCOPE,),
+            app_kwargs={"managed_identity_client_id": client_id} if client_id else {},
+        )
+        client = redis.Redis(
+            host=host,
+            port=port,
+            ssl=True,
+            credential_provider=provider,
+            decode_responses=True,
+            **_TIMEOUTS,
+        )
+        return cls(client, prefix=prefix)
+
+    def get(self, key: str) -> Any | None:
+        found = self.get_versioned(key)
+        return None if found is None else found[0]
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        if not keys:
+            return {}
+        with _guard():
+            raws: list[str | None] = self._client.mget([self._key(k) for k in keys])  # type: ignore[assignment]
+        result: dict[str, Any] = {}
+        for key, raw in zip(keys, raws, strict=True):
+            decoded = _decode(raw)
+            if decoded is not None:
+                result[key] = decoded[0]
+        return result
+
+    def get_versioned(self, key: str) -> tuple[Any, int | None] | None:
+        with _guard():
+            raw: str | None = self._client.get(self._key(key))  # type: ignore[assignment]
+        return _decode(raw)
+
+    def set(self, key: str, value: Any, ttl_seconds: int | None = None) -> None:
+        envelope = _encode(value, None)
+        with _guard():
+            self._client.set(self._key(key), envelope, ex=_ttl(ttl_seconds) or None)
+
+    def set_if_newer(
+        self, key: str, value: Any, version: int, ttl_seconds: int | None = None
+    ) -> bool:
+        envelope = _encode(value, version)
+        with _guard():
+            written = self._set_if_newer(
+                keys=[self._key(key)], args=[envelope, version, _ttl(ttl_seconds)]
+            )
+        return bool(written)
+
+    def delete(self, key: str) -> None:
+        with _guard():
+            self._client.delete(self._key(key))
+
+    def delete_many(self, keys: Sequence[str]) -> None:
+        if not keys:
+            return
+        with _guard():
+            self._client.delete(*(self._key(k) for k in keys))
+
+    def check(self) -> str:
+        with _guard():
+            self._client.ping()
+        return "redis"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _key(self, key: str) -> str:
+        return self._prefix + key
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    try:
+        yield
+    except RedisError as exc:
+        raise Unavailable(f"redis is unavailable ({type(exc).__name__})") from None
+
+
+def _ttl(ttl_seconds: int | None) -> int:
+    """Seconds for ``EX``; 0 means no expiry (the script's convention)."""
+    if ttl_seconds is None:
+        return 0
+    if ttl_seconds <= 0:
+        raise BadRequest(f"ttl_seconds must be positive, got {ttl_seconds}")
+    return ttl_seconds
+
+
+def _encode(value: Any, version: int | None) -> str:
+    body = encode_value(value)
+    if version is None:
+        return '{"v":' + body + "}"
+    return '{"ver":' + str(int(version)) + ',"v":' + body + "}"
+
+
+def _decode(raw: str | None) -> tuple[Any, int | None] | None:
+    """A value this adapter did not write reads as a miss rather than an error."""
+    if raw is None:
+        return None
+    try:
+        envelope = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(envelope, dict) or "v" not in envelope:
+        return None
+    version = envelope.get("ver")
+    return envelope["v"], version if isinstance(version, int) else None
