@@ -1,0 +1,63 @@
+"""Prints the settings table for the README, or the sample local settings file.
+
+    python scripts/settings_doc.py table     # markdown rows for README.md
+    python scripts/settings_doc.py sample    # local.settings.sample.json
+
+Both come from ``shared.settings.Settings`` so the docs cannot drift from the code; a
+unit test checks that README.md and local.settings.sample.json name every setting.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pydantic import AliasChoices  # noqa: E402
+
+from shared.settings import Settings  # noqa: E402
+
+
+def setting_names(field: Any) -> list[str]:
+    if field.alias:
+        return [field.alias]
+    if isinstance(field.validation_alias, AliasChoices):
+        return [str(c) for c in field.validation_alias.choices]
+    return []
+
+
+def rows() -> list[tuple[str, str, str]]:
+    out = []
+    for name, field in Settings.model_fields.items():
+        names = setting_names(field) or [name.upper()]
+        default = field.default
+        shown = "" if default is None else str(default)
+        out.append((" or ".join(f"`{n}`" for n in names), shown, field.description or ""))
+    return out
+
+
+def table() -> str:
+    lines = ["| Setting | Default | What it does |", "|---|---|---|"]
+    for names, default, desc in rows():
+        lines.append(f"| {names} | {f'`{default}`' if default else '(unset)'} | {desc} |")
+    return "\n".join(lines)
+
+
+def sample() -> str:
+    values: dict[str, str] = {
+        "FUNCTIONS_WORKER_RUNTIME": "python",
+        "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+    }
+    for name, field in Settings.model_fields.items():
+        names = setting_names(field) or [name.upper()]
+        default = field.default
+        values[names[0]] = "" if default is None else str(default)
+    return json.dumps({"IsEncrypted": False, "Values": values}, indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "table"
+    print(table() if what == "table" else sample(), end="" if what == "sample" else "\n")

@@ -1,0 +1,80 @@
+"""Settings: embedded defaults, fail-fast validation naming the setting, and docs in step."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shared.errors import ConfigurationError
+from shared.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def setting_names() -> list[str]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("settings_doc", ROOT / "scripts/settings_doc.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    names: list[str] = []
+    for name, field in Settings.model_fields.items():
+        names.extend(module.setting_names(field) or [name.upper()])
+    return names
+
+
+def test_empty_environment_selects_every_embedded_adapter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in setting_names():
+        monkeypatch.delenv(name, raising=False)
+    s = load_settings()
+    assert s.sql_url == "sqlite:///.local/confighub.db"
+    assert s.cosmos_endpoint is None
+    assert s.redis_url is None and s.redis_host is None
+    assert s.eventhub_namespace is None and s.eventhub_connection_string is None
+    assert s.documents_file == Path(".local/documents.db")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        pytest.param(
+            "SQL_URL", "postgres://x", "SQL_URL: Value error, must start with", id="sql-scheme"
+        ),
+        pytest.param("SQL_POOL_SIZE", "lots", "SQL_POOL_SIZE: Input should be", id="int"),
+        pytest.param(
+            "AUTH_MODE", "ldap", "AUTH_MODE: Input should be 'local' or 'entra'", id="enum"
+        ),
+        pytest.param(
+            "COSMOS_VERIFY_TLS", "perhaps", "COSMOS_VERIFY_TLS: Input should be", id="bool"
+        ),
+    ],
+)
+def test_invalid_setting_fails_fast_naming_it(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings()
+    assert message in info.value.message
+
+
+def test_identity_based_connection_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CosmosConnection__accountEndpoint", "https://acct.documents.azure.com:443/")
+    monkeypatch.setenv("EventHubConnection__fullyQualifiedNamespace", "ns.servicebus.windows.net")
+    s = load_settings()
+    assert s.cosmos_endpoint == "https://acct.documents.azure.com:443/"
+    assert s.eventhub_namespace == "ns.servicebus.windows.net"
+
+
+def test_readme_and_sample_name_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text()
+    sample = json.loads((ROOT / "local.settings.sample.json").read_text())["Values"]
+    missing_readme = [n for n in setting_names() if f"`{n}`" not in readme]
+    missing_sample = [n for n in setting_names() if n not in sample]
+    assert missing_readme == []
+    assert missing_sample == []
