@@ -1,0 +1,1 @@
+"""Omni Product: the product catalog, its GraphQL API and its read-through cache."""
