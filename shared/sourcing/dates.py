@@ -1,0 +1,113 @@
+"""The delivery date one node and one carrier service can promise, from the order instant.
+
+Everything happens in the node's local time (``zoneinfo``), so a cutoff of 14:00 means
+14:00 on the node's wall clock on both sides of a daylight-saving change. Pickup slots
+are wall-clock times too: a slot that falls in a spring-forward gap is taken at the same
+elapsed instant after the gap (zoneinfo's ``fold=0`` reading).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from shared.errors import RuleViolation
+from shared.sourcing.calendars import NodeSchedule, WorkCalendar
+from shared.sourcing.model import CarrierService
+
+HORIZON_DAYS = 400
+"""A calendar with no open day within this many days cannot promise anything."""
+
+
+@dataclass(frozen=True)
+class Promise:
+    ship_date: date
+    pickup_at: datetime
+    delivery_date: date
+
+
+def _next_open(calendar: WorkCalendar, day: date, what: str) -> date:
+    """``day`` itself when open, else the next open day."""
+    for _ in range(HORIZON_DAYS):
+        if calendar.is_open(day):
+            return day
+        day += timedelta(days=1)
+    raise RuleViolation(f"the {what} calendar has no open day within {HORIZON_DAYS} days")
+
+
+def _add_open_days(calendar: WorkCalendar, day: date, count: int, what: str) -> date:
+    for _ in range(count):
+        day = _next_open(calendar, day + timedelta(days=1), what)
+    return day
+
+
+def processing_start(order_at: datetime, schedule: NodeSchedule) -> datetime:
+    """The node-local order instant (the clock every later step reads)."""
+    if order_at.utcoffset() is None:
+        raise RuleViolation("the order instant needs a time zone")
+    return order_at.astimezone(ZoneInfo(schedule.time_zone))
+
+
+def ready_date(order_at: datetime, schedule: NodeSchedule) -> date:
+    """The local day the node finishes processing: an open day before its cutoff counts
+    as day zero; past the cutoff, or on a closed day, the next open day does."""
+    local = processing_start(order_at, schedule)
+    calendar = schedule.processing_calendar
+    today = local.date()
+    if calendar.is_open(today) and local.time() < schedule.cutoff:
+        start = today
+    else:
+        start = _next_open(calendar, today + timedelta(days=1), "processing")
+    return _add_open_days(calendar, start, schedule.processing_days, "processing")
+
+
+def first_pickup(
+    ready: date, not_before: datetime, schedule: NodeSchedule, service: CarrierService
+) -> datetime:
+    """The first slot on or after ``ready`` that is no earlier than ``not_before``."""
+    zone = ZoneInfo(schedule.time_zone)
+    day = ready
+    for _ in range(HORIZON_DAYS):
+        for slot in service.pickup_calendar.slots_on(day):
+            at = datetime.combine(day, slot, tzinfo=zone)
+            if at >= not_before:
+                return at
+        day += timedelta(days=1)
+    raise RuleViolation(
+        f"carrier service {service.id} has no pickup slot within {HORIZON_DAYS} days"
+    )
+
+
+def promise_delivery(
+    order_at: datetime,
+    schedule: NodeSchedule,
+    service: CarrierService,
+    transit_days: int,
+    *,
+    hazmat: bool = False,
+) -> Promise:
+    """Cutoff and processing, first pickup after the notification lead, transit business
+    days plus the service's additional days, then the next delivery day."""
+    if hazmat and not service.is_hazmat:
+        raise RuleViolation(
+            f"carrier service {service.carrier_service_code} does not carry hazardous materials",
+            code="HAZMAT_NOT_ALLOWED",
+        )
+    ready = ready_date(order_at, schedule)
+    lead = timedelta(minutes=service.notification_lead_minutes)
+    pickup_at = first_pickup(ready, order_at + lead, schedule, service)
+    ship_date = pickup_at.date()
+    arrives = _add_open_days(
+        service.transit_calendar,
+        ship_date,
+        transit_days + service.additional_transit_days,
+        "transit",
+    )
+    delivery = _next_open(service.delivery_calendar, arrives, "delivery")
+    return Promise(ship_date=ship_date, pickup_at=pickup_at, delivery_date=delivery)
+
+
+def ready_for_pickup(order_at: datetime, schedule: NodeSchedule) -> date:
+    """Store pickup promises the processing date: no carrier is involved."""
+    return ready_date(order_at, schedule)
