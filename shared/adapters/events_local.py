@@ -92,12 +92,17 @@ class LocalBus:
 
 
 def _snapshot(event: Mapping[str, Any]) -> dict[str, Any]:
-    """A JSON round trip: the stored body is what Event Hubs would carry, and callers
-    can no longer mutate it."""
+    """The stored body is what Event Hubs would carry, and callers can no longer
+    mutate it."""
+    body: dict[str, Any] = json.loads(encode_envelope(event))
+    return body
+
+
+def encode_envelope(event: Mapping[str, Any]) -> str:
+    """The JSON body of one envelope; both publishers reject the same bad input."""
     if not event.get("subject"):
         raise BadRequest("an event envelope needs a subject (its partition key)")
     try:
-        body: dict[str, Any] = json.loads(json.dumps(event))
+        return json.dumps(event, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise BadRequest(f"event envelope is not JSON: {exc}") from None
-    return body
