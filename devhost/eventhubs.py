@@ -1,0 +1,93 @@
+"""Event Hub triggers fed from the local bus.
+
+Each function reads its hub with its own offset, like a consumer group with a
+checkpoint, so every function sees every event once. Offsets live in memory, as the
+local bus does: a restarted devhost starts with an empty bus. Batches hold up to
+``extensions.eventHubs.maxEventBatchSize`` events (cardinality ``many``) or one.
+
+A batch that raises is retried (the function's ``@app.retry`` policy if it has one,
+else ``DEFAULT_RETRY``), then logged and skipped: the checkpoint moves on, which is
+what the Functions host does once a retry policy is exhausted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import azure.functions as func
+
+from devhost.index import EventHubFunction, RetrySpec
+from devhost.invoke import call_sync
+from devhost.pump import Outcome, Pump
+from shared.adapters.events_local import BusRecord, LocalBus
+
+log = logging.getLogger("devhost.eventhubs")
+
+DEFAULT_RETRY = RetrySpec(max_retries=3, delays=(0.1, 0.5, 2.0))
+
+
+def to_event(record: BusRecord) -> func.EventHubEvent:
+    return func.EventHubEvent(
+        body=json.dumps(record.body, separators=(",", ":")).encode(),
+        enqueued_time=datetime.fromtimestamp(record.enqueued_at, UTC),
+        partition_key=record.partition_key,
+        sequence_number=record.offset,
+        offset=str(record.offset),
+    )
+
+
+class EventHubPump(Pump):
+    def __init__(
+        self,
+        fn: EventHubFunction,
+        bus: LocalBus,
+        *,
+        batch_size: int,
+        poll_interval: float,
+    ) -> None:
+        super().__init__(poll_interval)
+        self.fn = fn
+        self.name = fn.target.name
+        self.bus = bus
+        self.batch_size = batch_size if fn.many else 1
+        self.offset = 0
+        self.skipped: list[int] = []
+
+    def describe(self) -> str:
+        fn = self.fn
+        many = "many" if fn.many else "one"
+        return f"hub    {self.name}: {fn.hub} (consumer group {fn.consumer_group}, {many})"
+
+    def prepare(self) -> None:
+        self.offset = 0
+
+    def step(self) -> tuple[Outcome, float]:
+        records = self.bus.read(self.fn.hub, self.offset, self.batch_size)
+        if not records:
+            return Outcome.IDLE, 0.0
+        events = [to_event(r) for r in records]
+        value: Any = events if self.fn.many else events[0]
+        retry = self.fn.target.retry or DEFAULT_RETRY
+        for attempt in range(retry.max_retries + 1):
+            try:
+                call_sync(self.fn.target, value)
+                break
+            except Exception:
+                if attempt == retry.max_retries:
+                    log.exception(
+                        "%s: batch at offsets %d-%d failed %d times; skipped",
+                        self.name,
+                        records[0].offset,
+                        records[-1].offset,
+                        attempt + 1,
+                    )
+                    self.skipped.extend(r.offset for r in records)
+                    break
+                log.warning("%s: batch raised; retry %d", self.name, attempt + 1, exc_info=True)
+                if not self.sleep(retry.delays[attempt] if retry.delays else 0.0):
+                    return Outcome.FAILED, 0.0
+        self.offset = records[-1].offset + 1
+        return Outcome.DELIVERED, 0.0

@@ -1,0 +1,200 @@
+"""What the devhost finds in a Function app: its triggers, by kind, with bindings resolved.
+
+It reads the same metadata the Python worker hands the Functions host (the
+``azure.functions`` decorators' trigger objects), so a route, schedule, hub or container
+means here what it means in Azure.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import azure.functions as func
+
+from devhost.expressions import resolve
+from devhost.ncrontab import Schedule
+from devhost.routes import RouteTemplate
+from shared.errors import ConfigurationError
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class RetrySpec:
+    """A ``@app.retry`` policy: attempts after the first, and the delay before each."""
+
+    max_retries: int
+    delays: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One function: its name, the Python callable and the argument its trigger binds."""
+
+    name: str
+    user_function: Callable[..., Any]
+    arg_name: str
+    retry: RetrySpec | None
+
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.user_function)
+
+
+@dataclass(frozen=True)
+class HttpFunction:
+    target: Target
+    route: str
+    template: RouteTemplate
+    methods: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TimerFunction:
+    target: Target
+    schedule: Schedule
+    run_on_startup: bool
+
+
+@dataclass(frozen=True)
+class EventHubFunction:
+    target: Target
+    hub: str
+    consumer_group: str
+    many: bool
+
+
+@dataclass(frozen=True)
+class CosmosFunction:
+    target: Target
+    container: str
+    lease_prefix: str
+    max_items: int
+    start_from_beginning: bool
+
+
+@dataclass
+class AppIndex:
+    http: list[HttpFunction] = field(default_factory=list)
+    timers: list[TimerFunction] = field(default_factory=list)
+    hubs: list[EventHubFunction] = field(default_factory=list)
+    cosmos: list[CosmosFunction] = field(default_factory=list)
+    unsupported: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load_app(spec: str) -> func.FunctionApp:
+    """Import ``module:attribute`` (``function_app:app``) and check it is a FunctionApp."""
+    module_name, _, attribute = spec.partition(":")
+    module = importlib.import_module(module_name)
+    app = getattr(module, attribute or "app", None)
+    if not isinstance(app, func.FunctionApp):
+        raise ConfigurationError(f"{spec!r} is not an azure.functions.FunctionApp")
+    return app
+
+
+def _enum_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))
+
+
+def _timespan_seconds(text: str | None) -> float:
+    if not text:
+        return 0.0
+    parts = [float(p) for p in str(text).split(":")]
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
+
+
+def _retry(fn: func.decorators.function_app.Function) -> RetrySpec | None:
+    setting = fn.get_setting("retry_policy")
+    if setting is None:
+        return None
+    spec = setting.get_dict_repr()
+    count = int(spec.get("maxRetryCount") or 0)
+    if spec.get("strategy") == "fixed_delay":
+        delays = tuple(_timespan_seconds(spec.get("delayInterval")) for _ in range(count))
+    else:
+        low = _timespan_seconds(spec.get("minimumInterval"))
+        high = _timespan_seconds(spec.get("maximumInterval")) or low
+        delays = tuple(min(high, low * 2**i) for i in range(count))
+    return RetrySpec(count, delays)
+
+
+def index_app(
+    app: func.FunctionApp,
+    env: Mapping[str, str],
+    settings_values: Mapping[str, str],
+    route_prefix: str,
+    time_zone: str | None = None,
+) -> AppIndex:
+    """Classify every function; a binding the devhost cannot serve is listed, not fatal."""
+    index = AppIndex()
+    for fn in app.get_functions():
+        name = fn.get_function_name() or fn.get_user_function().__name__
+        trigger = fn.get_trigger()
+        if trigger is None:
+            index.unsupported.append((name, "no trigger"))
+            continue
+        extra = [
+            b.type
+            for b in fn.get_bindings()
+            if b is not trigger and not (b.type == "http" and b.name == "$return")
+        ]
+        if extra:
+            index.unsupported.append((name, f"bindings the devhost does not provide: {extra}"))
+            continue
+        target = Target(name, fn.get_user_function(), trigger.name, _retry(fn))
+
+        def setting(attribute: str, t: Any = trigger) -> Any:
+            return resolve(getattr(t, attribute, None), env, settings_values)
+
+        kind = trigger.type
+        if kind == "httpTrigger":
+            route = setting("route") or name
+            methods = getattr(trigger, "methods", None)
+            allowed = (
+                frozenset((_enum_text(m) or "").upper() for m in methods)
+                if methods
+                else frozenset(HTTP_METHODS)
+            )
+            template = RouteTemplate.parse(_join(route_prefix, route))
+            index.http.append(HttpFunction(target, route, template, allowed))
+        elif kind == "timerTrigger":
+            schedule = Schedule.parse(setting("schedule"), time_zone)
+            index.timers.append(
+                TimerFunction(target, schedule, bool(getattr(trigger, "run_on_startup", False)))
+            )
+        elif kind == "eventHubTrigger":
+            many = (_enum_text(getattr(trigger, "cardinality", None)) or "one").lower() == "many"
+            index.hubs.append(
+                EventHubFunction(
+                    target,
+                    setting("event_hub_name"),
+                    setting("consumer_group") or "$Default",
+                    many,
+                )
+            )
+        elif kind == "cosmosDBTrigger":
+            index.cosmos.append(
+                CosmosFunction(
+                    target,
+                    setting("container_name"),
+                    setting("lease_container_prefix") or "",
+                    int(getattr(trigger, "max_items_per_invocation", None) or 100),
+                    bool(getattr(trigger, "start_from_beginning", None)),
+                )
+            )
+        else:
+            index.unsupported.append((name, f"trigger type {kind!r}"))
+    return index
+
+
+def _join(prefix: str, route: str) -> str:
+    return "/".join(p for p in (prefix.strip("/"), route.strip("/")) if p)
