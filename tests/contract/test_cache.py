@@ -271,3 +271,17 @@ def test_invalid_redis_url_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError) as raised:
         RedisCache.from_url("http://user:s3cret@example.invalid")
     assert "s3cret" not in str(raised.value)
+
+
+def test_with_entra_builds_a_tls_client_with_a_token_provider_and_no_io() -> None:
+    from redis.connection import SSLConnection
+    from redis_entraid.cred_provider import EntraIdCredentialsProvider
+
+    cache = RedisCache.with_entra("contoso.redis.cache.windows.net", 6380, client_id="mi-id")
+    pool = cache._client.connection_pool
+    assert pool.connection_class is SSLConnection
+    assert pool.connection_kwargs["host"] == "contoso.redis.cache.windows.net"
+    assert pool.connection_kwargs["port"] == 6380
+    assert isinstance(pool.connection_kwargs["credential_provider"], EntraIdCredentialsProvider)
+    assert pool.connection_kwargs.get("password") is None
+    cache.close()
