@@ -1,0 +1,1 @@
+"""ConfigHub: configuration CRUD with audit, the Spring Cloud Config API, change events."""

@@ -1,0 +1,117 @@
+"""What a committed change leaves behind: its audit row, its event, its ETag.
+
+Pure functions, so the write path in ``service`` reads as a short transaction script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.confighub.model import Actor, AuditOperation, Config
+from shared.errors import PreconditionFailed, PreconditionRequired
+from shared.events import new_event
+
+MASK = "******"
+EVENT_TYPES = {
+    AuditOperation.CREATE: "ConfigCreated",
+    AuditOperation.UPDATE: "ConfigUpdated",
+    AuditOperation.ROLLBACK: "ConfigUpdated",
+    AuditOperation.DELETE: "ConfigDeleted",
+}
+
+
+@dataclass(frozen=True)
+class SecretRule:
+    """Which property names hold secrets: their values never leave in events or CRUD
+    responses (Spring clients still receive them, they need them)."""
+
+    pattern: re.Pattern[str]
+
+    def is_secret(self, prop: str) -> bool:
+        return self.pattern.search(prop) is not None
+
+    def mask(self, config: Config) -> Config:
+        if not self.is_secret(config.prop):
+            return config
+        return config.model_copy(update={"val": MASK, "secret": True})
+
+
+def config_etag(config: Config) -> str:
+    return f'"{config.config_id}-{config.version}"'
+
+
+def expected_version(if_match: str | None, current: Config) -> int:
+    """The version ``If-Match`` names: 428 when absent, 412 when it is not the current."""
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired(
+            "this write needs an If-Match header with the ETag you last read",
+            code="IF_MATCH_REQUIRED",
+        )
+    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    if "*" in tags or config_etag(current) in tags:
+        return current.version
+    raise PreconditionFailed(
+        "the configuration changed since you read it",
+        code="ETAG_MISMATCH",
+        details={"currentETag": config_etag(current)},
+    )
+
+
+def audit_values(
+    operation: AuditOperation,
+    *,
+    before: Config | None,
+    after: Config | None,
+    actor: Actor,
+    reason: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    subject = after or before
+    assert subject is not None
+    return {
+        "config_id": subject.config_id,
+        "operation": operation.value,
+        "old_val": before.val if before else None,
+        "new_val": after.val if after else None,
+        "old_version": before.version if before else None,
+        "new_version": after.version if after else None,
+        "updated_by": actor.subject,
+        "reason": reason,
+        "request_id": actor.request_id,
+        "create_dttm": now,
+    }
+
+
+def change_event(
+    operation: AuditOperation,
+    config: Config,
+    version: int,
+    *,
+    service_id: str,
+    secrets: SecretRule,
+) -> tuple[str, str]:
+    """``(event type, envelope JSON)`` for the outbox; the subject is the application."""
+    payload: dict[str, Any] = {
+        "configId": config.config_id,
+        "application": config.application,
+        "profile": config.profile,
+        "label": config.label,
+        "prop": config.prop,
+        "version": version,
+        "valType": config.val_type.value,
+    }
+    if operation is not AuditOperation.DELETE and not secrets.is_secret(config.prop):
+        payload["val"] = config.val
+    event_type = EVENT_TYPES[operation]
+    envelope = new_event(
+        event_type,
+        service_id=service_id,
+        subject=config.application,
+        version=version,
+        payload=payload,
+    )
+    return event_type, json.dumps(envelope.to_wire(), separators=(",", ":"))

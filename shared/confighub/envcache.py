@@ -1,0 +1,79 @@
+"""Cached Spring environments, invalidated per application by generation stamps.
+
+An environment of ``omni-product`` is built from the layers of ``omni-product`` and of
+``application``, so a write to either must invalidate it, whatever profiles and labels
+were asked for. Each application has a generation token in the cache; an entry stores
+the tokens it was built under and is only a hit while they are all current. A write
+bumps its application's token after commit, so a caller who has seen the write
+acknowledged can never read an environment built before it. One ``get_many`` round trip
+reads the entry and its tokens together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from shared.confighub.model import Environment
+from shared.ports import Cache
+
+log = logging.getLogger("confighub.cache")
+
+
+class EnvironmentCache:
+    def __init__(self, cache: Cache, *, ttl_seconds: int, prefix: str = "confighub:") -> None:
+        self._cache = cache
+        self._ttl = ttl_seconds
+        self._prefix = prefix
+
+    def _generation_key(self, application: str) -> str:
+        return f"{self._prefix}gen:{application}"
+
+    def _entry_key(self, application: str, profile: str, label: str) -> str:
+        digest = hashlib.sha256(f"{application}\n{profile}\n{label}".encode()).hexdigest()[:32]
+        return f"{self._prefix}env:{digest}"
+
+    def get(
+        self, application: str, profile: str, label: str, applications: Sequence[str]
+    ) -> tuple[Environment | None, dict[str, str]]:
+        """The cached environment (or None) and the stamp to store a fresh one under."""
+        entry_key = self._entry_key(application, profile, label)
+        keys = [self._generation_key(app) for app in applications]
+        try:
+            found = self._cache.get_many([*keys, entry_key])
+            stamp: dict[str, str] = {}
+            for app, key in zip(applications, keys, strict=True):
+                token = found.get(key)
+                if not isinstance(token, str):
+                    token = uuid.uuid4().hex
+                    self._cache.set(key, token)
+                stamp[app] = token
+        except Exception as exc:  # noqa: BLE001 - a cache outage degrades to a miss
+            log.warning("environment cache unavailable (%s)", type(exc).__name__)
+            return None, {}
+        entry: Any = found.get(entry_key)
+        if isinstance(entry, dict) and entry.get("stamp") == stamp:
+            return Environment.model_validate(entry["env"]), stamp
+        return None, stamp
+
+    def put(
+        self, application: str, profile: str, label: str, stamp: dict[str, str], env: Environment
+    ) -> None:
+        if not stamp:
+            return
+        value = {"stamp": stamp, "env": env.model_dump(mode="json", by_alias=True)}
+        try:
+            self._cache.set(self._entry_key(application, profile, label), value, self._ttl)
+        except Exception as exc:  # noqa: BLE001 - a cache outage degrades to a miss
+            log.warning("environment cache unavailable (%s)", type(exc).__name__)
+
+    def invalidate(self, applications: Sequence[str]) -> None:
+        """Bump the generation of each application: every entry built on it goes stale."""
+        for app in dict.fromkeys(applications):
+            try:
+                self._cache.set(self._generation_key(app), uuid.uuid4().hex)
+            except Exception as exc:  # noqa: BLE001 - logged; entries expire by TTL
+                log.warning("could not invalidate %s (%s)", app, type(exc).__name__)

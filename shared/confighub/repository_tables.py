@@ -1,0 +1,73 @@
+"""The ConfigHub tables as SQLAlchemy Core metadata (the schema is Alembic's 0002)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+config_group = sa.Table(
+    "config_group",
+    metadata,
+    sa.Column("config_group_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("group_name", sa.String(128), nullable=False, unique=True),
+    sa.Column("create_dttm", sa.DateTime, nullable=False),
+    sa.Column("update_dttm", sa.DateTime, nullable=False),
+)
+
+config = sa.Table(
+    "config",
+    metadata,
+    sa.Column("config_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("prop", sa.String(255), nullable=False),
+    sa.Column("val", sa.Text, nullable=False),
+    sa.Column("val_type", sa.String(16), nullable=False),
+    sa.Column("description", sa.String(1024)),
+    sa.Column("application", sa.String(128), nullable=False),
+    sa.Column("profile", sa.String(128)),
+    sa.Column("profile_key", sa.String(128), nullable=False),
+    sa.Column("label", sa.String(128), nullable=False),
+    sa.Column("config_group_id", sa.Integer, sa.ForeignKey("config_group.config_group_id")),
+    sa.Column("ui_consume", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+    sa.Column("create_dttm", sa.DateTime, nullable=False),
+    sa.Column("update_dttm", sa.DateTime, nullable=False),
+)
+
+config_audit = sa.Table(
+    "config_audit",
+    metadata,
+    sa.Column("config_audit_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("config_id", sa.Integer, nullable=False),
+    sa.Column("operation", sa.String(16), nullable=False),
+    sa.Column("old_val", sa.Text),
+    sa.Column("new_val", sa.Text),
+    sa.Column("old_version", sa.Integer),
+    sa.Column("new_version", sa.Integer),
+    sa.Column("updated_by", sa.String(255), nullable=False),
+    sa.Column("reason", sa.String(1024)),
+    sa.Column("request_id", sa.String(128)),
+    sa.Column("create_dttm", sa.DateTime, nullable=False),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("outbox_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("hub", sa.String(128), nullable=False),
+    sa.Column("partition_key", sa.String(128), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("create_dttm", sa.DateTime, nullable=False),
+    sa.Column("sent_dttm", sa.DateTime),
+    sa.Column("attempts", sa.Integer, nullable=False),
+)
+
+outbox_lease = sa.Table(
+    "outbox_lease",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(64)),
+    sa.Column("expires_at", sa.Float, nullable=False),
+)
