@@ -17,6 +17,8 @@ from shared.errors import ConfigurationError, DomainError
 from shared.ports import Cache, DocumentStore, EventPublisher, TokenVerifier
 
 if TYPE_CHECKING:
+    from shared.confighub.service import ConfigHubService
+    from shared.inventory.service import InventoryService
     from shared.settings import Settings
 
 T = TypeVar("T")
@@ -177,6 +179,69 @@ class Registry:
         return report
 
     # --- context services (each context adds its builder below) ----------------------
+    def confighub(self) -> ConfigHubService:
+        def build() -> ConfigHubService:
+            from shared.confighub.envcache import EnvironmentCache
+            from shared.confighub.outbox import OutboxRelay
+            from shared.confighub.repository import ConfigStore
+            from shared.confighub.repository_outbox import OutboxStore
+            from shared.confighub.service import ConfigHubOptions, ConfigHubService
+
+            s = self.settings
+            engine = self.sql().engine
+            relay = OutboxRelay(
+                OutboxStore(engine),
+                self.events(),
+                batch_size=s.confighub_relay_batch_size,
+                lease_seconds=s.confighub_relay_lease_seconds,
+            )
+            return ConfigHubService(
+                ConfigStore(engine),
+                relay,
+                EnvironmentCache(self.cache(), ttl_seconds=s.confighub_cache_ttl_seconds),
+                ConfigHubOptions(
+                    default_label=s.confighub_default_label,
+                    hub=s.hub_config_updates,
+                    service_id=s.service_id,
+                    secret_pattern=s.confighub_secret_pattern,
+                ),
+            )
+
+        return self._once("confighub", build)
+
+    def inventory(self) -> InventoryService:
+        def build() -> InventoryService:
+            from shared.inventory.repository import ContainerNames, InventoryRepository
+            from shared.inventory.service import InventoryConfig, InventoryService
+
+            s = self.settings
+            repo = InventoryRepository(
+                self.documents(),
+                ContainerNames(
+                    inventory=s.cosmos_container_inventory,
+                    ship_nodes=s.cosmos_container_ship_nodes,
+                    reservations=s.cosmos_container_reservations,
+                    audit=s.cosmos_container_inventory_audit,
+                ),
+            )
+            return InventoryService(
+                repo,
+                self.cache(),
+                InventoryConfig(
+                    default_enterprise=s.inventory_default_enterprise,
+                    display_cap=s.inventory_display_cap,
+                    cache_ttl_seconds=s.inventory_cache_ttl_seconds,
+                    reservation_default_ttl=s.inventory_reservation_default_ttl,
+                    reservation_max_ttl=s.inventory_reservation_max_ttl,
+                    pending_timeout_seconds=s.inventory_pending_timeout_seconds,
+                    hub=s.hub_inventory_updates,
+                    service_id=s.service_id,
+                ),
+                self.events(),
+            )
+
+        return self._once("inventory", build)
+
 
 
 _registry_lock = threading.Lock()

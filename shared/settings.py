@@ -87,6 +87,30 @@ class Settings(BaseSettings):
     auth_audience: str | None = Field(None, alias="AUTH_AUDIENCE")
 
     # --- context settings (each context adds its own below) ---------------------------
+    # confighub: default Spring label, env cache TTL, outbox relay, secret names, consumer
+    confighub_default_label: str = Field("main", alias="CONFIGHUB_DEFAULT_LABEL")
+    confighub_cache_ttl_seconds: int = Field(300, ge=1, alias="CONFIGHUB_CACHE_TTL_SECONDS")
+    confighub_relay_batch_size: int = Field(100, ge=1, le=1000, alias="CONFIGHUB_RELAY_BATCH_SIZE")
+    confighub_relay_lease_seconds: float = Field(
+        60.0, gt=0, alias="CONFIGHUB_RELAY_LEASE_SECONDS"
+    )
+    confighub_secret_pattern: str = Field(
+        r"(?i)(password|passwd|secret|token|credential|api[-_.]?key|private[-_.]?key)",
+        alias="CONFIGHUB_SECRET_PATTERN",
+    )
+    confighub_consumer_group: str = Field("$Default", alias="CONFIGHUB_CONSUMER_GROUP")
+    # inventory: default enterprise, display cap, cache TTL, reservation TTLs, expiry timer
+    inventory_default_enterprise: str = Field("BEAUTY_US", alias="INVENTORY_DEFAULT_ENTERPRISE")
+    inventory_display_cap: int = Field(50, ge=1, alias="INVENTORY_DISPLAY_CAP")
+    inventory_cache_ttl_seconds: int = Field(60, ge=1, alias="INVENTORY_CACHE_TTL_SECONDS")
+    inventory_reservation_default_ttl: int = Field(
+        900, ge=1, alias="INVENTORY_RESERVATION_DEFAULT_TTL"
+    )
+    inventory_reservation_max_ttl: int = Field(86_400, ge=1, alias="INVENTORY_RESERVATION_MAX_TTL")
+    inventory_pending_timeout_seconds: int = Field(
+        30, ge=1, alias="INVENTORY_PENDING_TIMEOUT_SECONDS"
+    )
+    inventory_expiry_schedule: str = Field("0 */1 * * * *", alias="INVENTORY_EXPIRY_SCHEDULE")
 
     @field_validator("sql_url")
     @classmethod
