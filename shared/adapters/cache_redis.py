@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import redis
+from redis.auth.err import RequestTokenErr, TokenRenewalErr
 from redis.exceptions import RedisError
 
 from shared.adapters.cache_memory import encode_value
@@ -143,7 +144,7 @@ class RedisCache:
 def _guard() -> Iterator[None]:
     try:
         yield
-    except RedisError as exc:
+    except (RedisError, RequestTokenErr, TokenRenewalErr) as exc:
         raise Unavailable(f"redis is unavailable ({type(exc).__name__})") from None
 
 

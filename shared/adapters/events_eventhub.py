@@ -77,6 +77,7 @@ class EventHubPublisher:
         if not events:
             return
         groups = _group_by_partition_key(events)
+        from azure.core.exceptions import AzureError
         from azure.eventhub.exceptions import EventHubError
 
         client, send_lock = self._client(hub)
@@ -87,7 +88,7 @@ class EventHubPublisher:
                 for batch in batches:
                     client.send_batch(batch)
                     sent += len(batch)
-            except EventHubError as exc:
+            except (EventHubError, AzureError) as exc:
                 self._last_failure = type(exc).__name__
                 raise Unavailable(
                     f"event hub {hub!r} is unavailable ({type(exc).__name__})",

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from azure.eventhub import EventData, EventDataBatch
-from azure.eventhub.exceptions import EventHubError
 
 
 class RecordingBatch(EventDataBatch):
@@ -33,7 +32,7 @@ class RecordingProducer:
     hub: str
     max_size_in_bytes: int | None = None
     sent: list[RecordingBatch] = field(default_factory=list)
-    error: EventHubError | None = None
+    error: Exception | None = None
     sends_before_error: int = 0
     closed: bool = False
 
@@ -61,14 +60,14 @@ class FakeNamespace:
         self.max_size_in_bytes = max_size_in_bytes
         self.producers: dict[str, RecordingProducer] = {}
         self.created: list[str] = []
-        self.error: EventHubError | None = None
+        self.error: Exception | None = None
 
     def __call__(self, hub: str) -> RecordingProducer:
         self.created.append(hub)
         producer = self.producers.setdefault(hub, RecordingProducer(hub, self.max_size_in_bytes))
         return producer
 
-    def set_error(self, error: EventHubError | None) -> None:
+    def set_error(self, error: Exception | None) -> None:
         self.error = error
         for producer in self.producers.values():
             producer.error = error

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from redis.auth.err import RequestTokenErr
+from redis.credentials import CredentialProvider
 
 from shared.adapters.cache_memory import MemoryCache
 from shared.adapters.cache_redis import RedisCache
@@ -284,4 +286,23 @@ def test_with_entra_builds_a_tls_client_with_a_token_provider_and_no_io() -> Non
     assert pool.connection_kwargs["port"] == 6380
     assert isinstance(pool.connection_kwargs["credential_provider"], EntraIdCredentialsProvider)
     assert pool.connection_kwargs.get("password") is None
+    cache.close()
+
+
+class FailingTokenProvider(CredentialProvider):
+    """An Entra credential provider whose token request fails, as when the managed
+    identity endpoint is down; the Redis server itself is real."""
+
+    def get_credentials(self) -> tuple[str, str]:
+        raise RequestTokenErr(RuntimeError("token endpoint unreachable"))
+
+
+def test_token_failure_is_unavailable(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url, credential_provider=FailingTokenProvider())
+    cache = RedisCache(client, prefix="never:")
+    with pytest.raises(Unavailable) as raised:
+        cache.get("k")
+    assert raised.value.message == "redis is unavailable (RequestTokenErr)"
     cache.close()

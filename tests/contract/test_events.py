@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from azure.core.exceptions import ClientAuthenticationError
 from azure.eventhub import EventData, EventDataBatch
 from azure.eventhub.exceptions import ConnectError
 
@@ -317,3 +318,15 @@ def test_eventhub_invalid_connection_string_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError) as raised:
         publisher.publish(HUB, [envelope("a", 1)])
     assert "s3cret" not in str(raised.value)
+
+
+def test_eventhub_credential_failure_is_unavailable() -> None:
+    namespace = FakeNamespace()
+    publisher = EventHubPublisher(namespace)
+    namespace.producers[HUB] = RecordingProducer(HUB, error=ClientAuthenticationError("no token"))
+    with pytest.raises(Unavailable) as raised:
+        publisher.publish(HUB, [envelope("a", 1)])
+    assert raised.value.message == (
+        "event hub 'inventory-updates' is unavailable (ClientAuthenticationError)"
+    )
+    assert namespace.producers[HUB].sent == []
