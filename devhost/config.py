@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from devhost.index import RetrySpec
 from shared.errors import ConfigurationError
 
 DEFAULT_PORT = 7071
@@ -23,6 +24,7 @@ DEFAULT_PORT = 7071
 class HostConfig:
     route_prefix: str = "api"
     max_event_batch_size: int = 100
+    retry: RetrySpec | None = None
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -38,14 +40,16 @@ def _read_json(path: Path) -> dict[str, Any]:
 def load_host_config(path: Path) -> HostConfig:
     if not path.exists():
         return HostConfig()
-    extensions = _read_json(path).get("extensions") or {}
+    data = _read_json(path)
+    extensions = data.get("extensions") or {}
     http = extensions.get("http") or {}
     hubs = extensions.get("eventHubs") or {}
     prefix = http.get("routePrefix", "api")
     batch = hubs.get("maxEventBatchSize", 100)
     if not isinstance(prefix, str) or not isinstance(batch, int) or batch < 1:
         raise ConfigurationError(f"{path}: bad extensions.http.routePrefix or maxEventBatchSize")
-    return HostConfig(route_prefix=prefix.strip("/"), max_event_batch_size=batch)
+    retry = RetrySpec.from_dict(data["retry"]) if isinstance(data.get("retry"), dict) else None
+    return HostConfig(route_prefix=prefix.strip("/"), max_event_batch_size=batch, retry=retry)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import logging
 
 import azure.functions as func
 
-from devhost.index import CosmosFunction
+from devhost.index import CosmosFunction, RetrySpec
 from devhost.invoke import call_sync
 from devhost.pump import Outcome, Pump
 from shared.errors import NotFound
@@ -22,8 +22,7 @@ from shared.ports import ChangeFeedSource, ContainerSpec, DocumentContainer, Doc
 
 log = logging.getLogger("devhost.cosmos")
 
-BACKOFF_START = 0.1
-BACKOFF_MAX = 10.0
+DEFAULT_BACKOFF = RetrySpec(max_retries=-1, first_delay=0.1, max_delay=10.0, exponential=True)
 
 
 class LeaseStore:
@@ -106,7 +105,7 @@ class CosmosPump(Pump):
         return Outcome.DELIVERED, 0.0
 
     def _backoff(self) -> float:
-        retry = self.fn.target.retry
-        if retry is not None and retry.delays:
-            return retry.delays[min(self.failures, len(retry.delays)) - 1]
-        return float(min(BACKOFF_MAX, BACKOFF_START * 2 ** (self.failures - 1)))
+        """The function's ``@app.retry`` delays, but never its limit: a change is never
+        skipped here, whatever the policy says."""
+        retry = self.fn.target.retry or DEFAULT_BACKOFF
+        return retry.delay(self.failures)

@@ -5,9 +5,9 @@ checkpoint, so every function sees every event once. Offsets live in memory, as 
 local bus does: a restarted devhost starts with an empty bus. Batches hold up to
 ``extensions.eventHubs.maxEventBatchSize`` events (cardinality ``many``) or one.
 
-A batch that raises is retried (the function's ``@app.retry`` policy if it has one,
-else ``DEFAULT_RETRY``), then logged and skipped: the checkpoint moves on, which is
-what the Functions host does once a retry policy is exhausted.
+A batch that raises is retried (the function's ``@app.retry`` policy, else host.json
+``retry``, else ``DEFAULT_RETRY``), then logged and skipped: the checkpoint moves on,
+which is what the Functions host does once a retry policy is exhausted.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from shared.adapters.events_local import BusRecord, LocalBus
 
 log = logging.getLogger("devhost.eventhubs")
 
-DEFAULT_RETRY = RetrySpec(max_retries=3, delays=(0.1, 0.5, 2.0))
+DEFAULT_RETRY = RetrySpec(max_retries=3, first_delay=0.1, max_delay=2.0, exponential=True)
 
 
 def to_event(record: BusRecord) -> func.EventHubEvent:
@@ -47,12 +47,14 @@ class EventHubPump(Pump):
         *,
         batch_size: int,
         poll_interval: float,
+        host_retry: RetrySpec | None = None,
     ) -> None:
         super().__init__(poll_interval)
         self.fn = fn
         self.name = fn.target.name
         self.bus = bus
         self.batch_size = batch_size if fn.many else 1
+        self.retry = fn.target.retry or host_retry or DEFAULT_RETRY
         self.offset = 0
         self.skipped: list[int] = []
 
@@ -70,24 +72,25 @@ class EventHubPump(Pump):
             return Outcome.IDLE, 0.0
         events = [to_event(r) for r in records]
         value: Any = events if self.fn.many else events[0]
-        retry = self.fn.target.retry or DEFAULT_RETRY
-        for attempt in range(retry.max_retries + 1):
+        attempt = 0
+        while True:
             try:
                 call_sync(self.fn.target, value)
                 break
             except Exception:
-                if attempt == retry.max_retries:
+                attempt += 1
+                if not self.retry.allows(attempt):
                     log.exception(
                         "%s: batch at offsets %d-%d failed %d times; skipped",
                         self.name,
                         records[0].offset,
                         records[-1].offset,
-                        attempt + 1,
+                        attempt,
                     )
                     self.skipped.extend(r.offset for r in records)
                     break
-                log.warning("%s: batch raised; retry %d", self.name, attempt + 1, exc_info=True)
-                if not self.sleep(retry.delays[attempt] if retry.delays else 0.0):
+                log.warning("%s: batch raised; retry %d", self.name, attempt, exc_info=True)
+                if not self.sleep(self.retry.delay(attempt)):
                     return Outcome.FAILED, 0.0
         self.offset = records[-1].offset + 1
         return Outcome.DELIVERED, 0.0

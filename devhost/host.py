@@ -97,6 +97,7 @@ class DevHost:
                             bus,
                             batch_size=self.config.max_event_batch_size,
                             poll_interval=poll_interval,
+                            host_retry=self.config.retry,
                         )
                         for fn in self.index.hubs
                     )

@@ -25,10 +25,35 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 @dataclass(frozen=True)
 class RetrySpec:
-    """A ``@app.retry`` policy: attempts after the first, and the delay before each."""
+    """A retry policy (``@app.retry`` or host.json ``retry``): retries after the first
+    attempt (-1: forever) and the delay before retry ``n`` (1-based)."""
 
     max_retries: int
-    delays: tuple[float, ...]
+    first_delay: float
+    max_delay: float
+    exponential: bool
+
+    def allows(self, retry: int) -> bool:
+        return self.max_retries < 0 or retry <= self.max_retries
+
+    def delay(self, retry: int) -> float:
+        if not self.exponential:
+            return self.first_delay
+        return float(min(self.max_delay, self.first_delay * 2 ** max(0, retry - 1)))
+
+    @classmethod
+    def from_dict(cls, spec: Mapping[str, Any]) -> RetrySpec:
+        """Both spellings: host.json ``maxRetryCount``/``exponentialBackoff``, and the
+        decorator's ``max_retry_count``/``exponential_backoff``."""
+        flat = {str(k).replace("_", "").lower(): v for k, v in spec.items()}
+        strategy = str(flat.get("strategy") or "").replace("_", "").lower()
+        count = int(flat.get("maxretrycount") or 0)
+        if strategy == "fixeddelay":
+            delay = _timespan_seconds(flat.get("delayinterval"))
+            return cls(count, delay, delay, exponential=False)
+        low = _timespan_seconds(flat.get("minimuminterval"))
+        high = _timespan_seconds(flat.get("maximuminterval")) or low
+        return cls(count, low, high, exponential=True)
 
 
 @dataclass(frozen=True)
@@ -114,17 +139,7 @@ def _timespan_seconds(text: str | None) -> float:
 
 def _retry(fn: func.decorators.function_app.Function) -> RetrySpec | None:
     setting = fn.get_setting("retry_policy")
-    if setting is None:
-        return None
-    spec = setting.get_dict_repr()
-    count = int(spec.get("maxRetryCount") or 0)
-    if spec.get("strategy") == "fixed_delay":
-        delays = tuple(_timespan_seconds(spec.get("delayInterval")) for _ in range(count))
-    else:
-        low = _timespan_seconds(spec.get("minimumInterval"))
-        high = _timespan_seconds(spec.get("maximumInterval")) or low
-        delays = tuple(min(high, low * 2**i) for i in range(count))
-    return RetrySpec(count, delays)
+    return None if setting is None else RetrySpec.from_dict(setting.get_dict_repr())
 
 
 def index_app(

@@ -1,0 +1,7 @@
+"""Entry point of ``python -m devhost``."""
+
+import sys
+
+from devhost.cli import main
+
+sys.exit(main())
