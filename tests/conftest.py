@@ -87,3 +87,21 @@ def redis_url() -> str:
 @pytest.fixture
 def unique_prefix() -> str:
     return f"test:{uuid.uuid4().hex[:10]}:"
+
+
+@pytest.fixture(scope="session")
+def cosmos_server() -> Iterator[tuple[str, str]]:
+    """``(endpoint, key)`` of a cosmosdb-server started for this session (tests/cosmos_server.py).
+
+    Use your own database name per test; the server keeps everything in memory.
+    """
+    from tests import cosmos_server as harness
+
+    problem = harness.missing_prerequisite()
+    if problem is not None:
+        message = f"cosmosdb-server cannot start: {problem}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: real servers are required)")
+        pytest.skip(message)
+    with harness.running_cosmos_server() as endpoint:
+        yield endpoint, harness.EMULATOR_KEY

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.errors import BadRequest
-from shared.ports import ContainerSpec, Document, PatchOp
+from shared.ports import ContainerSpec, Document, Filter, PatchOp
 
 SYSTEM_FIELDS = frozenset({"_etag", "_ts", "_rid", "_self", "_attachments", "_lsn"})
 MAX_PATCH_OPS = 10
@@ -71,18 +71,66 @@ def user_fields(doc: Document) -> Document:
     return {key: value for key, value in doc.items() if key not in SYSTEM_FIELDS}
 
 
-def apply_patch(spec: ContainerSpec, doc: Document, ops: Sequence[PatchOp]) -> Document:
-    """A patched copy of ``doc``; ``BadRequest`` when an operation is not applicable."""
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float)
+
+
+def check_filter(flt: Filter) -> None:
+    """Reject filters the stores would read differently, before either store sees them.
+
+    ``!=`` and orderings against null are undefined in Cosmos DB (no document matches),
+    so they are refused in favour of ``defined``.
+    """
+    value = flt.value
+    if not isinstance(flt.field, str):
+        if not flt.field or flt.op not in ("=", "!=", "<", "<=", ">", ">="):
+            raise BadRequest("a sum of fields needs terms and a comparison operator")
+        if not is_number(value) or not all(is_number(c) for c, _ in flt.field):
+            raise BadRequest("a sum of fields compares numbers")
+        return
+    if flt.op in ("!=", "<", "<=", ">", ">=") and value is None:
+        raise BadRequest(f"{flt.op!r} cannot compare with null; use 'defined'")
+    if flt.op in ("=", "!=", "<", "<=", ">", ">=", "array_contains") and not is_scalar(value):
+        raise BadRequest(f"{flt.op!r} compares with a string, number, boolean or null")
+    if flt.op == "in" and (
+        isinstance(value, str | bytes)
+        or not isinstance(value, Sequence)
+        or not all(is_scalar(item) and item is not None for item in value)
+    ):
+        raise BadRequest("'in' takes a list of strings, numbers or booleans")
+    if flt.op in ("startswith", "contains") and not isinstance(value, str):
+        raise BadRequest(f"{flt.op!r} takes a string")
+    if flt.op == "defined" and not isinstance(value, bool):
+        raise BadRequest("'defined' takes true or false")
+
+
+def check_patch(spec: ContainerSpec, ops: Sequence[PatchOp]) -> list[list[str | int]]:
+    """The split paths of ``ops``; ``BadRequest`` for what Cosmos DB would refuse."""
     if not ops:
         raise BadRequest("a patch needs at least one operation")
     if len(ops) > MAX_PATCH_OPS:
         raise BadRequest(f"a patch takes at most {MAX_PATCH_OPS} operations")
     protected = {("id",), tuple(split_path(spec.partition_key_field))}
-    result = copy.deepcopy(doc)
+    paths = []
     for index, op in enumerate(ops):
         segments = split_path(op.path)
         if tuple(segments) in protected or str(segments[0]).startswith("_"):
             raise BadRequest(f"patch operation {index} may not change {op.path!r}")
+        if op.op == "incr" and not is_number(op.value):
+            raise BadRequest(f"patch operation {index}: increment value must be a number")
+        paths.append(segments)
+    return paths
+
+
+def apply_patch(spec: ContainerSpec, doc: Document, ops: Sequence[PatchOp]) -> Document:
+    """A patched copy of ``doc``; ``BadRequest`` when an operation is not applicable."""
+    paths = check_patch(spec, ops)
+    result = copy.deepcopy(doc)
+    for index, (op, segments) in enumerate(zip(ops, paths, strict=True)):
         parent = get_path(result, segments[:-1])
         key = segments[-1]
         try:
@@ -112,12 +160,10 @@ def _apply_one(parent: Any, key: str | int, op: PatchOp) -> None:
             raise BadRequest("the field to remove does not exist")
         del slot[key]
     else:
-        if isinstance(op.value, bool) or not isinstance(op.value, int | float):
-            raise BadRequest("increment value must be a number")
         current = slot[key] if exists else None
         if current is None:
             slot[key] = op.value
-        elif isinstance(current, bool) or not isinstance(current, int | float):
+        elif not is_number(current):
             raise BadRequest("cannot increment a non-numeric value")
         else:
             slot[key] = current + op.value

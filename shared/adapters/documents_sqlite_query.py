@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from shared.adapters.documents_common import split_path
+from shared.adapters.documents_common import check_filter, split_path
 from shared.errors import BadRequest
 from shared.ports import Filter, Query
 
@@ -72,6 +72,7 @@ class SqliteRenderer:
         return " AND ".join(f"({self.predicate(f)})" for f in filters)
 
     def predicate(self, flt: Filter) -> str:
+        check_filter(flt)
         if not isinstance(flt.field, str):
             return self._linear(flt)
         path, op, value = flt.field, flt.op, flt.value

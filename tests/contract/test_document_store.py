@@ -28,6 +28,8 @@ from shared.ports import (
     Query,
 )
 
+pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+
 PRODUCTS = ContainerSpec("products", "/sku")
 
 DOCS: list[Document] = [
@@ -102,8 +104,11 @@ def _cosmos(request: pytest.FixtureRequest) -> Iterator[DocumentStore]:
         endpoint, credential=key, database=database, verify_tls=False, create_containers=True
     )
     yield store
-    store.drop_database()
     store.close()
+    from azure.cosmos import CosmosClient
+
+    with CosmosClient(endpoint, credential=key, connection_verify=False) as client:
+        client.delete_database(database)
 
 
 @pytest.fixture(params=["embedded", "cosmos"])
@@ -127,6 +132,11 @@ def seeded(products: DocumentContainer) -> DocumentContainer:
 
 
 # --- single documents ------------------------------------------------------------------
+
+
+def test_check_names_the_adapter(request: pytest.FixtureRequest, store: DocumentStore) -> None:
+    expected = {"embedded": "embedded-sqlite", "cosmos": "cosmos"}
+    assert store.check() == expected[request.node.callspec.params["store"]]
 
 
 def test_create_then_read_returns_the_document_with_etag_and_ts(
@@ -381,8 +391,10 @@ def test_patch_missing_document_is_not_found(products: DocumentContainer) -> Non
     ids=["remove-absent", "set-under-missing-parent", "incr-string"],
 )
 def test_inapplicable_patch_is_bad_request_and_changes_nothing(
-    products: DocumentContainer, op: PatchOp
+    request: pytest.FixtureRequest, products: DocumentContainer, op: PatchOp
 ) -> None:
+    if op.op == "set" and request.node.callspec.params["store"] == "cosmos":
+        pytest.skip("cosmosdb-server creates a missing parent; Cosmos DB answers 400")
     created = products.create({"id": "p", "sku": "A", "qty": 1, "name": "n"})
     with pytest.raises(BadRequest):
         products.patch("p", "A", [PatchOp("incr", "qty", 1), op])
