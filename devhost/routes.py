@@ -17,7 +17,6 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
 
-_PARAM = re.compile(r"\{([^{}]+)\}")
 _CONSTRAINT = re.compile(r"^(?P<name>[a-zA-Z]+)(?:\((?P<arg>.*)\))?$")
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -185,6 +184,41 @@ def _split_constraints(inner: str) -> list[str]:
     return parts
 
 
+def _tokens(segment: str, template: str) -> tuple[list[str], list[str]]:
+    """Split a segment into literal parts and parameter parts (literals first, and
+    alternating); ``{{`` and ``}}`` are escaped braces, as in ASP.NET Core."""
+    literals, params, current, i = [], [], "", 0
+    while i < len(segment):
+        ch = segment[i]
+        if ch in "{}" and segment[i : i + 2] == ch * 2:
+            current += ch
+            i += 2
+        elif ch == "{":
+            end, inner, i = None, "", i + 1
+            while i < len(segment):
+                if segment[i] in "{}" and segment[i : i + 2] == segment[i] * 2:
+                    inner += segment[i]
+                    i += 2
+                elif segment[i] == "}":
+                    end = i
+                    break
+                else:
+                    inner += segment[i]
+                    i += 1
+            if end is None or not inner:
+                raise RouteTemplateError(f"route {template!r}: unbalanced braces in {segment!r}")
+            literals.append(current)
+            params.append(inner)
+            current, i = "", end + 1
+        elif ch == "}":
+            raise RouteTemplateError(f"route {template!r}: unbalanced braces in {segment!r}")
+        else:
+            current += ch
+            i += 1
+    literals.append(current)
+    return literals, params
+
+
 def _compile(text: str) -> RouteTemplate:
     segments = text.strip("/").split("/") if text.strip("/") else []
     pattern = ""
@@ -195,13 +229,12 @@ def _compile(text: str) -> RouteTemplate:
         last = index == len(segments) - 1
         if not segment:
             raise RouteTemplateError(f"route {text!r}: empty segment")
-        pieces = _PARAM.split(segment)
-        literal_parts, param_parts = pieces[0::2], pieces[1::2]
+        literal_parts, param_parts = _tokens(segment, text)
         sep = "/" if pattern or index else ""
         if not param_parts:
             if seen_optional:
                 raise RouteTemplateError(f"route {text!r}: optional parameter not at the end")
-            pattern += re.escape(sep) + re.escape(segment)
+            pattern += re.escape(sep) + re.escape(literal_parts[0])
             ranks.append(1)
             continue
         if len(param_parts) == 1 and not literal_parts[0] and not literal_parts[1]:
