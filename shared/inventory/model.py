@@ -1,0 +1,260 @@
+"""Inventory models: ship nodes, supply records, availability answers, reservations.
+
+Names follow IBM Sterling Order Management (items, ship nodes, enterprise codes), which
+the retailer's people and integrations already speak. Every model is frozen, snake_case
+in Python and camelCase on the wire and in the stored documents.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+"""Item ids, ship nodes, enterprise codes and reservation ids: safe as document ids and
+as Cosmos paths, and unambiguous in ``{itemId}@{shipNode}``."""
+
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+_CODE_RE = re.compile(CODE_PATTERN)
+
+
+def is_code(value: str) -> bool:
+    return bool(_CODE_RE.match(value))
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+
+
+class NodeType(StrEnum):
+    DC = "DC"
+    STORE = "STORE"
+    VENDOR = "VENDOR"
+
+
+class NodeStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+
+
+class Capability(StrEnum):
+    SHIP = "SHIP"
+    PICKUP = "PICKUP"
+
+
+class StockStatus(StrEnum):
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    LOW_STOCK = "LOW_STOCK"
+    IN_STOCK = "IN_STOCK"
+
+
+class ReservationStatus(StrEnum):
+    PENDING = "PENDING"
+    HELD = "HELD"
+    CONFIRMED = "CONFIRMED"
+    RELEASED = "RELEASED"
+    EXPIRED = "EXPIRED"
+
+
+class Location(Model):
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    postal_code: str = Field(min_length=1, max_length=16)
+    state: str = Field(min_length=1, max_length=32)
+    country: str = Field("US", min_length=2, max_length=2)
+    city: str | None = None
+
+
+class ProcessingCalendar(Model):
+    """Days a node releases shipments (ISO weekdays, 1 = Monday) and its closed dates."""
+
+    working_days: tuple[int, ...] = Field((1, 2, 3, 4, 5), min_length=1, max_length=7)
+    holidays: tuple[str, ...] = ()
+
+
+class ShipNodeSpec(Model):
+    """What an admin sends to create or replace a ship node."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    enterprise_code: Code
+    node_type: NodeType
+    time_zone: str = Field(min_length=1, max_length=64)
+    status: NodeStatus = NodeStatus.ACTIVE
+    location: Location
+    cutoff_time: time = time(15, 0)
+    processing_calendar: ProcessingCalendar = ProcessingCalendar()
+    capabilities: tuple[Capability, ...] = (Capability.SHIP,)
+
+
+class ShipNode(ShipNodeSpec):
+    model_config = ConfigDict(extra="ignore")
+
+    ship_node: Code
+    modifyts: datetime | None = None
+    version: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.status is NodeStatus.ACTIVE
+
+
+class Hold(Model):
+    """Units one reservation holds in one supply record; ``exp`` is epoch seconds."""
+
+    reservation_id: str
+    quantity: int
+    exp: float
+
+
+class SupplyRecord(Model):
+    """One ``inventory`` document: the stock of one item at one ship node."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    item_id: str
+    ship_node: str
+    enterprise_code: str
+    quantity: int = 0
+    reserved: int = 0
+    safety_stock: int = 0
+    threshold: int = 0
+    infinite: bool = False
+    holds: dict[str, Hold] = Field(default_factory=dict)
+    modifyts: datetime | None = None
+    version: int = 0
+
+
+class SupplySpec(Model):
+    """``PUT /inventory/{itemId}/nodes/{shipNode}``: the absolute supply picture."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: int = Field(ge=0, le=10_000_000)
+    safety_stock: int = Field(0, ge=0, le=10_000_000)
+    threshold: int = Field(0, ge=0, le=10_000_000)
+    infinite: bool = False
+
+
+class Adjustment(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: Code
+    ship_node: Code
+    quantity: int = Field(ge=-10_000_000, le=10_000_000)
+
+
+class AdjustmentRequest(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200)
+    adjustments: tuple[Adjustment, ...] = Field(min_length=1, max_length=100)
+
+
+class AvailabilityFilter(Model):
+    """Which nodes count: all ACTIVE nodes of the enterprise, narrowed by these."""
+
+    node_type: NodeType | None = None
+    ship_node: str | None = None
+    capability: Capability | None = None
+
+
+class NetworkAvailability(Model):
+    available: int
+    infinite: bool = False
+    status: StockStatus
+
+
+class NodeAvailability(Model):
+    """Availability of an item at one node, with the node facts sourcing needs."""
+
+    ship_node: str
+    available: int
+    infinite: bool = False
+    status: StockStatus
+    quantity: int
+    reserved: int
+    safety_stock: int
+    threshold: int
+    version: int
+    node: ShipNode | None = None
+
+
+class ItemAvailability(Model):
+    """Uncapped: for in-process callers (sourcing, catalog). The HTTP edge caps it."""
+
+    item_id: str
+    enterprise_code: str
+    network: NetworkAvailability
+    nodes: tuple[NodeAvailability, ...]
+    version: int
+
+
+class NetworkView(Model):
+    available: int
+    status: StockStatus
+
+
+class NodeView(Model):
+    ship_node: str
+    available: int
+    status: StockStatus
+
+
+class AvailabilityView(Model):
+    """The public answer: quantities never above the display cap."""
+
+    item_id: str
+    network: NetworkView
+    nodes: tuple[NodeView, ...]
+
+
+class ReservationLine(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: Code
+    quantity: int = Field(gt=0, le=100_000)
+    ship_node: Code | None = None
+
+
+class ReserveInventory(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    reservation_id: Code
+    enterprise_code: Code
+    lines: tuple[ReservationLine, ...] = Field(min_length=1, max_length=100)
+    ttl_seconds: int | None = Field(None, gt=0)
+
+
+class Allocation(Model):
+    """Units of one item held at one node for one reservation."""
+
+    item_id: str
+    ship_node: str
+    quantity: int
+
+
+class Shortage(Model):
+    item_id: str
+    ship_node: str | None
+    requested: int
+    available: int
+
+
+class Reservation(Model):
+    model_config = ConfigDict(extra="ignore")
+
+    reservation_id: str
+    enterprise_code: str
+    status: ReservationStatus
+    lines: tuple[ReservationLine, ...]
+    allocations: tuple[Allocation, ...] = ()
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime | None = None

@@ -1,0 +1,379 @@
+"""The inventory's in-process API: ship nodes, supply, availability, reservations.
+
+Sourcing and the catalog call ``get_availability_many`` and ``list_ship_nodes``
+directly; the HTTP triggers call the same methods and cap quantities at the edge.
+
+Availability is computed from supply records at read time (so expired holds drop out
+the moment they expire) and the records of an item are cached under one key with the
+item's version; the change-feed trigger refreshes that entry with a version-guarded
+write, and every write path here deletes it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shared.errors import Conflict, NotFound, PreconditionFailed, RuleViolation, Unavailable
+from shared.inventory.changefeed import FeedResult, InventoryFeed
+from shared.inventory.model import (
+    AdjustmentRequest,
+    AvailabilityFilter,
+    AvailabilityView,
+    ItemAvailability,
+    Reservation,
+    ReserveInventory,
+    ShipNode,
+    ShipNodeSpec,
+    SupplyRecord,
+    SupplySpec,
+)
+from shared.inventory.repository import (
+    MAX_RACE_RETRIES,
+    InventoryRepository,
+    now_iso,
+    to_node,
+    to_record,
+)
+from shared.inventory.reservations import ReservationBook
+from shared.inventory.rules import capped_view, item_availability, item_version, supply_id
+from shared.ports import Cache, EventPublisher, Filter, PatchOp
+
+MAX_BATCH_ITEMS = 200
+
+
+@dataclass(frozen=True)
+class InventoryConfig:
+    default_enterprise: str = "BEAUTY_US"
+    display_cap: int = 50
+    cache_ttl_seconds: int = 60
+    reservation_default_ttl: int = 900
+    reservation_max_ttl: int = 86_400
+    pending_timeout_seconds: int = 30
+    hub: str = "inventory-updates"
+    service_id: str = "commerce-functions"
+
+
+def supply_cache_key(item_id: str) -> str:
+    return f"inventory:supply:{item_id}"
+
+
+def nodes_cache_key(enterprise_code: str) -> str:
+    return f"inventory:nodes:{enterprise_code}"
+
+
+def _records_payload(records: Sequence[SupplyRecord]) -> dict[str, Any]:
+    return {"records": [r.model_dump(mode="json", by_alias=True) for r in records]}
+
+
+class InventoryService:
+    def __init__(
+        self,
+        repo: InventoryRepository,
+        cache: Cache,
+        config: InventoryConfig,
+        events: EventPublisher,
+    ) -> None:
+        self.repo = repo
+        self.cache = cache
+        self.config = config
+        self.reservations = ReservationBook(
+            repo,
+            load_nodes=self._nodes_by_id,
+            invalidate=self.invalidate_items,
+            default_ttl=config.reservation_default_ttl,
+            max_ttl=config.reservation_max_ttl,
+            pending_timeout=config.pending_timeout_seconds,
+        )
+        self.feed = InventoryFeed(
+            repo,
+            events,
+            load_nodes=self._nodes_by_id,
+            remember=self.remember,
+            hub=config.hub,
+            service_id=config.service_id,
+        )
+
+    # --- ship nodes ----------------------------------------------------------------------
+    def list_ship_nodes(self, enterprise_code: str | None = None) -> list[ShipNode]:
+        """Every node of the enterprise (ACTIVE and INACTIVE), cached briefly."""
+        enterprise = enterprise_code or self.config.default_enterprise
+        key = nodes_cache_key(enterprise)
+        cached = self.cache.get(key)
+        if isinstance(cached, list):
+            return [ShipNode.model_validate(n) for n in cached]
+        nodes = self.repo.list_nodes(enterprise)
+        self.cache.set(
+            key,
+            [n.model_dump(mode="json", by_alias=True) for n in nodes],
+            self.config.cache_ttl_seconds,
+        )
+        return nodes
+
+    def _nodes_by_id(self, enterprise_code: str) -> dict[str, ShipNode]:
+        return {n.ship_node: n for n in self.list_ship_nodes(enterprise_code)}
+
+    def get_ship_node(self, ship_node: str, enterprise_code: str | None = None) -> ShipNode:
+        doc = self.repo.find_node_doc(ship_node, enterprise_code)
+        if doc is None:
+            raise NotFound(f"ship node {ship_node!r} does not exist", code="SHIP_NODE_NOT_FOUND")
+        return to_node(doc)
+
+    def put_ship_node(
+        self, ship_node: str, spec: ShipNodeSpec, actor: str
+    ) -> tuple[ShipNode, bool]:
+        """Create or replace; ``True`` when created. A node id is unique across
+        enterprises, so moving it to another enterprise is a conflict."""
+        for _ in range(MAX_RACE_RETRIES):
+            existing = self.repo.find_node_doc(ship_node, None)
+            if existing is not None and existing["enterpriseCode"] != spec.enterprise_code:
+                raise Conflict(
+                    f"ship node {ship_node!r} belongs to {existing['enterpriseCode']!r}",
+                    code="SHIP_NODE_ENTERPRISE_MISMATCH",
+                )
+            version = int(existing.get("version", 0)) + 1 if existing else 1
+            doc = spec.model_dump(mode="json", by_alias=True) | {
+                "id": ship_node,
+                "shipNode": ship_node,
+                "modifyts": now_iso(),
+                "version": version,
+            }
+            try:
+                stored = self.repo.upsert_node(
+                    doc, if_match=existing["_etag"] if existing else None
+                )
+            except (Conflict, PreconditionFailed):
+                continue
+            self.cache.delete(nodes_cache_key(spec.enterprise_code))
+            self.repo.write_audit(
+                operation="PUT_SHIP_NODE",
+                employee_id=actor,
+                form_name="PUT /ship-nodes/{shipNode}",
+                reference_type="SHIP_NODE",
+                reference_value=ship_node,
+                before=_strip(existing),
+                after=_strip(stored),
+            )
+            return to_node(stored), existing is None
+        raise Unavailable("the ship node is too contended; retry", code="CONTENDED")
+
+    # --- supply ------------------------------------------------------------------------
+    def set_supply(
+        self, item_id: str, ship_node: str, spec: SupplySpec, actor: str
+    ) -> tuple[SupplyRecord, bool]:
+        """Set on-hand, safety stock, threshold and infinite; holds are untouched.
+        ``True`` when the record was created."""
+        node = self.get_ship_node(ship_node)
+        fields = spec.model_dump(by_alias=True)
+        created = False
+        stored: dict[str, Any] | None = None
+        before: dict[str, Any] | None = None
+        for _ in range(MAX_RACE_RETRIES):
+            before = self.repo.read_supply(item_id, ship_node)
+            if before is None:
+                doc = {
+                    "id": supply_id(item_id, ship_node),
+                    "docType": "supply",
+                    "itemId": item_id,
+                    "shipNode": ship_node,
+                    "enterpriseCode": node.enterprise_code,
+                    "reserved": 0,
+                    "holds": {},
+                    "version": 1,
+                    "modifyts": now_iso(),
+                    **fields,
+                }
+                try:
+                    stored, created = self.repo.create_supply(doc), True
+                    break
+                except Conflict:
+                    continue
+            ops = [PatchOp("set", k, v) for k, v in fields.items()]
+            ops += [PatchOp("incr", "version", 1), PatchOp("set", "modifyts", now_iso())]
+            stored = self.repo.patch_supply(item_id, ship_node, ops, if_match=before["_etag"])
+            if stored is not None:
+                break
+        if stored is None:
+            raise Unavailable("the supply record is too contended; retry", code="CONTENDED")
+        self.invalidate_items([item_id])
+        self.repo.write_audit(
+            operation="SET_SUPPLY",
+            employee_id=actor,
+            form_name="PUT /inventory/{itemId}/nodes/{shipNode}",
+            reference_type="INVENTORY",
+            reference_value=supply_id(item_id, ship_node),
+            before=_supply_fields(before),
+            after=_supply_fields(stored),
+        )
+        return to_record(stored), created
+
+    def adjust_inventory(self, request: AdjustmentRequest, actor: str) -> list[SupplyRecord]:
+        """Apply every delta or none: on-hand may not go below zero, and a line that
+        fails undoes the lines applied before it."""
+        applied: list[tuple[str, str, int]] = []
+        results: list[SupplyRecord] = []
+        try:
+            for adj in request.adjustments:
+                doc = self._apply_delta(adj.item_id, adj.ship_node, adj.quantity)
+                applied.append((adj.item_id, adj.ship_node, adj.quantity))
+                results.append(to_record(doc))
+        except Exception:
+            for item_id, ship_node, delta in reversed(applied):
+                self._apply_delta(item_id, ship_node, -delta, check=False)
+            raise
+        finally:
+            self.invalidate_items([a.item_id for a in request.adjustments])
+        for adj, after in zip(request.adjustments, results, strict=True):
+            self.repo.write_audit(
+                operation="ADJUST_INVENTORY",
+                employee_id=actor,
+                form_name="POST /inventory/adjustments",
+                reference_type="INVENTORY",
+                reference_value=supply_id(adj.item_id, adj.ship_node),
+                before={"quantity": after.quantity - adj.quantity},
+                after={"quantity": after.quantity},
+                reason=request.reason,
+            )
+        return results
+
+    def _apply_delta(
+        self, item_id: str, ship_node: str, delta: int, *, check: bool = True
+    ) -> dict[str, Any]:
+        ops = [
+            PatchOp("incr", "quantity", delta),
+            PatchOp("incr", "version", 1),
+            PatchOp("set", "modifyts", now_iso()),
+        ]
+        cond = (Filter("quantity", ">=", -delta),) if check and delta < 0 else ()
+        try:
+            doc = self.repo.patch_supply(item_id, ship_node, ops, condition=cond)
+        except NotFound:
+            raise NotFound(
+                f"no supply record for item {item_id!r} at node {ship_node!r}",
+                code="SUPPLY_NOT_FOUND",
+                details={"itemId": item_id, "shipNode": ship_node},
+            ) from None
+        if doc is None:
+            raise RuleViolation(
+                "the adjustment would take on-hand quantity below zero",
+                code="NEGATIVE_ON_HAND",
+                details={"itemId": item_id, "shipNode": ship_node, "quantity": delta},
+            )
+        return doc
+
+    def get_supply(self, item_id: str, ship_node: str) -> SupplyRecord:
+        doc = self.repo.read_supply(item_id, ship_node)
+        if doc is None:
+            raise NotFound(
+                f"no supply record for item {item_id!r} at node {ship_node!r}",
+                code="SUPPLY_NOT_FOUND",
+            )
+        return to_record(doc)
+
+    # --- availability ----------------------------------------------------------------------
+    def get_availability(
+        self,
+        item_id: str,
+        enterprise_code: str | None = None,
+        flt: AvailabilityFilter | None = None,
+    ) -> ItemAvailability:
+        return self.get_availability_many([item_id], enterprise_code, flt)[item_id]
+
+    def get_availability_many(
+        self,
+        item_ids: Sequence[str],
+        enterprise_code: str | None = None,
+        flt: AvailabilityFilter | None = None,
+    ) -> dict[str, ItemAvailability]:
+        """At most two cache round trips and two store round trips, whatever the count."""
+        wanted = list(dict.fromkeys(item_ids))
+        if len(wanted) > MAX_BATCH_ITEMS:
+            raise RuleViolation(
+                f"at most {MAX_BATCH_ITEMS} items per request", code="TOO_MANY_ITEMS"
+            )
+        enterprise = enterprise_code or self.config.default_enterprise
+        nodes = self._nodes_by_id(enterprise)
+        records = self.load_records(wanted)
+        now = time.time()
+        use = flt or AvailabilityFilter()
+        return {
+            item: item_availability(
+                item, enterprise, records.get(item, []), nodes, flt=use, now=now
+            )
+            for item in wanted
+        }
+
+    def get_availability_views(
+        self,
+        item_ids: Sequence[str],
+        enterprise_code: str | None = None,
+        flt: AvailabilityFilter | None = None,
+    ) -> list[AvailabilityView]:
+        """The anonymous answer, capped at the display cap."""
+        found = self.get_availability_many(item_ids, enterprise_code, flt)
+        return [capped_view(found[i], self.config.display_cap) for i in dict.fromkeys(item_ids)]
+
+    def load_records(self, item_ids: Sequence[str]) -> dict[str, list[SupplyRecord]]:
+        """Supply records per item: cache first, then one store query for the misses,
+        written back with the item version so an older reader cannot win."""
+        keys = {supply_cache_key(i): i for i in item_ids}
+        hits = self.cache.get_many(list(keys)) if keys else {}
+        out: dict[str, list[SupplyRecord]] = {}
+        for key, value in hits.items():
+            if isinstance(value, dict) and isinstance(value.get("records"), list):
+                out[keys[key]] = [SupplyRecord.model_validate(r) for r in value["records"]]
+        misses = [i for i in item_ids if i not in out]
+        if misses:
+            fetched: dict[str, list[SupplyRecord]] = {i: [] for i in misses}
+            for record in self.repo.records_for_items(misses):
+                fetched[record.item_id].append(record)
+            for item, recs in fetched.items():
+                self.remember(item, recs)
+            out.update(fetched)
+        return out
+
+    def remember(self, item_id: str, records: Sequence[SupplyRecord]) -> bool:
+        return self.cache.set_if_newer(
+            supply_cache_key(item_id),
+            _records_payload(records),
+            item_version(records),
+            self.config.cache_ttl_seconds,
+        )
+
+    def invalidate_items(self, item_ids: Sequence[str]) -> None:
+        self.cache.delete_many([supply_cache_key(i) for i in dict.fromkeys(item_ids)])
+
+    # --- reservations ------------------------------------------------------------------
+    def reserve_inventory(self, request: ReserveInventory) -> tuple[Reservation, bool]:
+        """The held reservation and ``True``, or the first result of this id and
+        ``False``; ``Conflict`` (nothing held) when a line cannot be held."""
+        return self.reservations.reserve(request, time.time())
+
+    def get_reservation(self, reservation_id: str) -> Reservation:
+        return self.reservations.get(reservation_id)
+
+    def release_reservation(self, reservation_id: str) -> Reservation:
+        return self.reservations.release(reservation_id, time.time())
+
+    def confirm_reservation(self, reservation_id: str) -> Reservation:
+        return self.reservations.confirm(reservation_id, time.time())
+
+    def process_changed_documents(self, documents: Sequence[dict[str, Any]]) -> FeedResult:
+        """The change-feed trigger's work: publish, refresh the cache; raises to retry."""
+        return self.feed.process(documents)
+
+    def expire_reservations(self, now: float | None = None) -> dict[str, int]:
+        return self.reservations.expire_due(time.time() if now is None else now)
+
+
+def _strip(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if doc is None else {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
+def _supply_fields(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    if doc is None:
+        return None
+    keys = ("quantity", "safetyStock", "threshold", "infinite", "reserved", "version")
+    return {k: doc.get(k) for k in keys}
