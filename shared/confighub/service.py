@@ -12,8 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from shared.confighub import spring
 from shared.confighub.changes import (
+    EVENT_TYPES,
     SecretRule,
     audit_values,
     change_event,
@@ -37,6 +40,8 @@ from shared.confighub.model import (
     RollbackRequest,
 )
 from shared.confighub.outbox import OutboxRelay
+from shared.confighub.paths import EnvironmentPath, FilePath, UiPath
+from shared.confighub.paths import parse as parse_spring_path
 from shared.confighub.values import validate_key, validate_value
 from shared.errors import BadRequest, NotFound, PreconditionFailed, RuleViolation
 from shared.events import EventEnvelope
@@ -44,9 +49,22 @@ from shared.events import EventEnvelope
 if TYPE_CHECKING:
     from shared.confighub.repository import ConfigStore, UnitOfWork
 
-__all__ = ["ConfigHubOptions", "ConfigHubService", "config_etag"]
+__all__ = [
+    "ConfigHubOptions",
+    "ConfigHubService",
+    "EnvironmentPath",
+    "FilePath",
+    "GroupService",
+    "UiPath",
+    "config_etag",
+    "parse_spring_path",
+    "render_environment",
+]
+
+render_environment = spring.render
 
 log = logging.getLogger("confighub.service")
+CHANGE_EVENT_TYPES = frozenset(EVENT_TYPES.values())
 
 
 @dataclass(frozen=True)
@@ -306,11 +324,15 @@ class ConfigHubService:
     def handle_config_events(self, bodies: Sequence[Mapping[str, Any]]) -> list[str]:
         """Invalidate the environments of the applications the events name; a repeated
         or stale event only invalidates again, which is harmless."""
-        applications = [
-            EventEnvelope.from_wire(body).subject
-            for body in bodies
-            if str(body.get("eventType", "")).startswith("Config")
-        ]
+        applications: list[str] = []
+        for body in bodies:
+            try:
+                envelope = EventEnvelope.from_wire(body)
+            except ValidationError:
+                log.warning("confighub consumer: skipped a malformed envelope")
+                continue
+            if envelope.event_type in CHANGE_EVENT_TYPES:
+                applications.append(envelope.subject)
         self._envs.invalidate(applications)
         return list(dict.fromkeys(applications))
 

@@ -1,0 +1,45 @@
+"""ConfigHub background triggers: the outbox relay timer and the change-event consumer.
+
+The timer sends whatever the after-commit relay could not (hub down, process gone); the
+consumer drops cached Spring environments of the application an event names, so every
+instance of the app serves fresh configuration on its next read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import azure.functions as func
+
+from shared import bootstrap
+
+bp = func.Blueprint()
+log = logging.getLogger("functions.confighub")
+
+
+@bp.timer_trigger(
+    schedule="*/15 * * * * *", arg_name="timer", run_on_startup=False, use_monitor=False
+)
+def relay_confighub_outbox(timer: func.TimerRequest) -> None:
+    sent = bootstrap.registry().confighub().relay_outbox()
+    if sent:
+        log.info("confighub outbox relay sent %d event(s)", sent)
+
+
+@bp.event_hub_message_trigger(
+    arg_name="events",
+    event_hub_name="%HUB_CONFIG_UPDATES%",
+    connection="EventHubConnection",
+    cardinality="many",
+    consumer_group="%CONFIGHUB_CONSUMER_GROUP%",
+)
+def invalidate_confighub_cache(events: list[func.EventHubEvent]) -> None:
+    bodies = []
+    for event in events:
+        try:
+            bodies.append(json.loads(event.get_body()))
+        except ValueError:
+            log.warning("confighub consumer: skipped an event that is not JSON")
+    applications = bootstrap.registry().confighub().handle_config_events(bodies)
+    log.info("confighub consumer: invalidated %s", ", ".join(applications) or "nothing")
