@@ -2,7 +2,17 @@
 
 import azure.functions as func
 
-from functions import health
+from functions import (
+    confighub_configs,
+    confighub_events,
+    confighub_groups,
+    confighub_spring,
+    health,
+)
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(health.bp)
+app.register_functions(confighub_configs.bp)
+app.register_functions(confighub_groups.bp)
+app.register_functions(confighub_spring.bp)
+app.register_functions(confighub_events.bp)

@@ -102,7 +102,9 @@ class Reply:
     def to_response(self) -> func.HttpResponse:
         if self.body is None:
             payload: bytes | str = b""
-        elif isinstance(self.body, (bytes, str)) and self.content_type != "application/json":
+        elif isinstance(self.body, bytes) or (
+            isinstance(self.body, str) and self.content_type != "application/json"
+        ):
             payload = self.body
         else:
             payload = json.dumps(to_jsonable(self.body), separators=(",", ":"))
