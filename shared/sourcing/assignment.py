@@ -75,7 +75,7 @@ class _Problem:
         self.gives = [
             tuple(min(int(n.stock.get(d.item_id, 0)), d.total) for d in self.split) for n in nodes
         ]
-        order = sorted(range(len(nodes)), key=lambda i: self.rank(i))
+        order = sorted(range(len(nodes)), key=self.rank)
         self.covering = [
             [i for i in order if self.masks[i] >> b & 1] for b in range(len(self.normal))
         ]
@@ -208,15 +208,16 @@ def _greedy(p: _Problem) -> list[int] | None:
     covered, need = 0, [d.total for d in p.split]
     chosen: list[int] = []
     while covered != p.full or any(need):
-
-        def gain(i: int) -> int:
-            fresh = (p.masks[i] & ~covered).bit_count() * 1_000_000
-            return fresh + sum(min(g, n) for g, n in zip(p.gives[i], need, strict=True))
-
-        pool = [i for i in range(len(p.nodes)) if i not in chosen and gain(i) > 0]
+        gains = {
+            i: (p.masks[i] & ~covered).bit_count() * 1_000_000
+            + sum(min(g, n) for g, n in zip(p.gives[i], need, strict=True))
+            for i in range(len(p.nodes))
+            if i not in chosen
+        }
+        pool = [i for i, g in gains.items() if g > 0]
         if not pool:
             return None
-        i = min(pool, key=lambda j: (-gain(j), p.rank(j)))
+        i = min(pool, key=lambda j: (-gains[j], p.rank(j)))
         chosen.append(i)
         covered |= p.masks[i]
         need = [max(0, n - g) for n, g in zip(need, p.gives[i], strict=True)]

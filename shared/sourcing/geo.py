@@ -8,7 +8,9 @@ first use so that ``import function_app`` stays fast.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from shared.errors import RuleViolation
 
@@ -46,8 +48,9 @@ def locate(postal_code: str, country: str) -> Location:
 def _locate_zip(zip5: str) -> Location | None:
     import zipcodes
 
+    matching: Callable[[str], list[dict[str, Any]]] = zipcodes.matching
     try:
-        rows = zipcodes.matching(zip5)
+        rows = matching(zip5)
     except ValueError:
         return None
     if not rows:
@@ -66,7 +69,8 @@ def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance, by the package's own haversine (miles)."""
     import zipcodes
 
-    return float(zipcodes.haversine(lon1, lat1, lon2, lat2))
+    haversine: Callable[[float, float, float, float], float] = zipcodes.haversine
+    return float(haversine(lon1, lat1, lon2, lat2))
 
 
 def postal_prefix(postal_code: str) -> str:
