@@ -16,9 +16,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pydantic import AliasChoices  # noqa: E402
+from pydantic import AliasChoices
 
-from shared.settings import Settings  # noqa: E402
+from shared.settings import Settings
 
 
 def setting_names(field: Any) -> list[str]:
