@@ -8,6 +8,8 @@ change feed.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from shared.errors import BadRequest, Conflict, NotFound, PreconditionFailed
+from shared.errors import BadRequest, Conflict, NotFound, PreconditionFailed, Unavailable
 from shared.ports import (
     ChangeFeedSource,
     ContainerSpec,
@@ -533,3 +535,75 @@ def test_change_feeds_of_containers_are_isolated(feed: Any) -> None:
 def test_change_feed_rejects_a_foreign_continuation(feed: Any) -> None:
     with pytest.raises(BadRequest):
         feed.read_change_feed("products", "not-ours")
+
+
+def test_change_feed_misses_nothing_while_threads_write(feed: Any) -> None:
+    products = feed.container(PRODUCTS)
+    writers = [
+        threading.Thread(
+            target=lambda w=w: [
+                products.create({"id": f"{w}-{n}", "sku": str(w)}) for n in range(25)
+            ]
+        )
+        for w in range(4)
+    ]
+    for thread in writers:
+        thread.start()
+    seen: list[Document] = []
+    continuation = None
+    while any(t.is_alive() for t in writers) or len(seen) < 100:
+        page = feed.read_change_feed("products", continuation, max_items=7)
+        seen += page.documents
+        continuation = page.continuation
+    for thread in writers:
+        thread.join()
+    lsns = [d["_lsn"] for d in seen]
+    assert lsns == sorted(set(lsns))
+    assert sorted(ids(seen)) == sorted(f"{w}-{n}" for w in range(4) for n in range(25))
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from shared.adapters.documents_embedded import EmbeddedDocumentStore
+from shared.ports import ContainerSpec, PatchOp
+store = EmbeddedDocumentStore(Path(sys.argv[1]))
+products = store.container(ContainerSpec("products", "/sku"))
+for n in range(30):
+    products.upsert({"id": f"{sys.argv[2]}-{n}", "sku": "A"})
+    products.patch("counter", "A", [PatchOp("incr", "n", 1)])
+"""
+
+
+def test_several_processes_share_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    from shared.adapters.documents_embedded import EmbeddedDocumentStore
+
+    store = EmbeddedDocumentStore(path)
+    products = store.container(PRODUCTS)
+    products.create({"id": "counter", "sku": "A", "n": 0})
+    root = Path(__file__).resolve().parents[2]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(path), name], cwd=root)
+        for name in ("p", "q", "r")
+    ]
+    assert [proc.wait(timeout=120) for proc in procs] == [0, 0, 0]
+    assert products.read("counter", "A")["n"] == 90
+    page = store.read_change_feed("products", None, max_items=1000)
+    assert sorted(ids(page.documents)) == sorted(
+        ["counter"] + [f"{name}-{n}" for name in ("p", "q", "r") for n in range(30)]
+    )
+    store.close()
+
+
+def test_unreachable_cosmos_is_unavailable() -> None:
+    from shared.adapters.documents_cosmos import CosmosDocumentStore
+
+    store = CosmosDocumentStore(
+        "https://127.0.0.1:9", credential="local-key", database="db", verify_tls=False
+    )
+    with pytest.raises(Unavailable) as caught:
+        store.container(PRODUCTS).read("x", "A")
+    assert caught.value.message == "connect: Cosmos DB unreachable (ServiceRequestError)"
+    with pytest.raises(Unavailable):
+        store.check()
