@@ -8,6 +8,11 @@ from functions import (
     confighub_groups,
     confighub_spring,
     health,
+    inventory_availability,
+    inventory_feed,
+    inventory_nodes,
+    inventory_reservations,
+    inventory_supply,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
@@ -16,3 +21,8 @@ app.register_functions(confighub_configs.bp)
 app.register_functions(confighub_groups.bp)
 app.register_functions(confighub_spring.bp)
 app.register_functions(confighub_events.bp)
+app.register_functions(inventory_nodes.bp)
+app.register_functions(inventory_supply.bp)
+app.register_functions(inventory_availability.bp)
+app.register_functions(inventory_reservations.bp)
+app.register_functions(inventory_feed.bp)

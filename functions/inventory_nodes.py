@@ -1,0 +1,45 @@
+"""Ship nodes: the distribution centres, stores and vendors stock lives at."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from functions._http import Call, QueryModel, Reply, WireModel, endpoint
+from shared import bootstrap
+from shared.inventory.model import Code, ShipNodeSpec
+from shared.inventory.service import InventoryService
+from shared.security import INVENTORY_ADMIN
+
+bp = func.Blueprint()
+
+
+class NodeRoute(WireModel):
+    ship_node: Code
+
+
+class NodeQuery(QueryModel):
+    enterprise_code: Code | None = None
+
+
+def service() -> InventoryService:
+    return bootstrap.registry().inventory()
+
+
+@bp.route(route="ship-nodes", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint(query=NodeQuery)
+def list_ship_nodes(call: Call[None, NodeQuery, None]) -> Reply:
+    return Reply(200, {"shipNodes": service().list_ship_nodes(call.query.enterprise_code)})
+
+
+@bp.route(route="ship-nodes/{shipNode}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint(route=NodeRoute, query=NodeQuery)
+def get_ship_node(call: Call[None, NodeQuery, NodeRoute]) -> Reply:
+    node = service().get_ship_node(call.route.ship_node, call.query.enterprise_code)
+    return Reply(200, node)
+
+
+@bp.route(route="ship-nodes/{shipNode}", methods=["PUT"])
+@endpoint(body=ShipNodeSpec, route=NodeRoute, roles=[INVENTORY_ADMIN])
+def put_ship_node(call: Call[ShipNodeSpec, None, NodeRoute]) -> Reply:
+    node, created = service().put_ship_node(call.route.ship_node, call.body, call.caller)
+    return Reply(201 if created else 200, node)
