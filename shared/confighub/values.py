@@ -64,7 +64,7 @@ def _check_json(val: str) -> str | None:
     try:
         json.loads(val)
     except ValueError as exc:
-        return f"malformed JSON ({exc.args[0]})"
+        return f"malformed JSON ({exc})"
     return None
 
 
@@ -87,8 +87,9 @@ def _check_duration(val: str) -> str | None:
 
 
 def _check_url(val: str) -> str | None:
+    text = val.strip()
     try:
-        url = _URL.validate_python(val.strip())
+        url = _URL.validate_python(text.removeprefix("jdbc:"))
     except ValidationError:
         return "expected an absolute URL"
     return None if url.host or url.scheme == "file" else "expected an absolute URL with a host"
