@@ -1,8 +1,9 @@
 """Event Hub triggers fed from the local bus.
 
 Each function reads its hub with its own offset, like a consumer group with a
-checkpoint, so every function sees every event once. Offsets live in memory, as the
-local bus does: a restarted devhost starts with an empty bus. Batches hold up to
+checkpoint, so every function sees every event once. Checkpoints live as long as the
+bus they belong to (in memory, like the bus): a host restarted on the same bus carries
+on, and a new process starts with an empty bus and fresh checkpoints. Batches hold up to
 ``extensions.eventHubs.maxEventBatchSize`` events (cardinality ``many``) or one.
 
 A batch that raises is retried (the function's ``@app.retry`` policy, else host.json
@@ -14,8 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import azure.functions as func
 
@@ -25,6 +28,9 @@ from devhost.pump import Outcome, Pump
 from shared.adapters.events_local import BusRecord, LocalBus
 
 log = logging.getLogger("devhost.eventhubs")
+
+_checkpoints: WeakKeyDictionary[LocalBus, dict[str, int]] = WeakKeyDictionary()
+_checkpoints_lock = threading.Lock()
 
 DEFAULT_RETRY = RetrySpec(max_retries=3, first_delay=0.1, max_delay=2.0, exponential=True)
 
@@ -56,6 +62,7 @@ class EventHubPump(Pump):
         self.batch_size = batch_size if fn.many else 1
         self.retry = fn.target.retry or host_retry or DEFAULT_RETRY
         self.offset = 0
+        self._checkpoint: dict[str, int] = {}
         self.skipped: list[int] = []
 
     def describe(self) -> str:
@@ -64,7 +71,13 @@ class EventHubPump(Pump):
         return f"hub    {self.name}: {fn.hub} (consumer group {fn.consumer_group}, {many})"
 
     def prepare(self) -> None:
-        self.offset = 0
+        with _checkpoints_lock:
+            self._checkpoint = _checkpoints.setdefault(self.bus, {})
+            self.offset = self._checkpoint.get(self._key, 0)
+
+    @property
+    def _key(self) -> str:
+        return f"{self.fn.hub}/{self.fn.consumer_group}/{self.name}"
 
     def step(self) -> tuple[Outcome, float]:
         records = self.bus.read(self.fn.hub, self.offset, self.batch_size)
@@ -93,4 +106,6 @@ class EventHubPump(Pump):
                 if not self.sleep(self.retry.delay(attempt)):
                     return Outcome.FAILED, 0.0
         self.offset = records[-1].offset + 1
+        with _checkpoints_lock:
+            self._checkpoint[self._key] = self.offset
         return Outcome.DELIVERED, 0.0

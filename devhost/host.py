@@ -59,6 +59,7 @@ class DevHost:
         self.notes: list[str] = [f"skipped {n}: {why}" for n, why in self.index.unsupported]
         self.router = Router(self.index.http)
         self.timers = [TimerRunner(t) for t in self.index.timers]
+        self.poll_interval = poll_interval
         self.pumps: list[Pump] = self._build_pumps(poll_interval)
         self._socket = _bind(host, port)
         self.host = host
@@ -165,7 +166,7 @@ class DevHost:
         """Wake the hub pumps as soon as something is published, instead of polling."""
         bus = pumps[0].bus
         while not self._stop.is_set():
-            if bus.wait(0.5):
+            if bus.wait(self.poll_interval):
                 for pump in pumps:
                     pump.wake()
 

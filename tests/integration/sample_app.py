@@ -23,9 +23,11 @@ class Recorder:
     timer_fired: threading.Event = field(default_factory=threading.Event)
     hub_batches: list[list[dict[str, Any]]] = field(default_factory=list)
     hub_meta: list[list[tuple[str | None, int | None]]] = field(default_factory=list)
+    hub_singles: list[dict[str, Any]] = field(default_factory=list)
     cosmos_batches: list[list[str]] = field(default_factory=list)
     cosmos_failures_left: int = 0
     cosmos_raised: list[list[str]] = field(default_factory=list)
+    cosmos_failed: threading.Event = field(default_factory=threading.Event)
 
 
 def _echo(req: func.HttpRequest, name: str) -> func.HttpResponse:
@@ -100,6 +102,17 @@ def build_app(rec: Recorder) -> func.FunctionApp:
             rec.hub_batches.append([json.loads(e.get_body()) for e in events])
             rec.hub_meta.append([(e.partition_key, e.sequence_number) for e in events])
 
+    @app.function_name("config_updates_one")
+    @app.event_hub_message_trigger(
+        arg_name="event",
+        event_hub_name="%HUB_CONFIG_UPDATES%",
+        connection="EventHubConnection",
+        consumer_group="single",
+    )
+    def config_updates_one(event: func.EventHubEvent) -> None:
+        with rec.lock:
+            rec.hub_singles.append(json.loads(event.get_body()))
+
     @app.function_name("doc_changes")
     @app.cosmos_db_trigger(
         arg_name="docs",
@@ -114,6 +127,7 @@ def build_app(rec: Recorder) -> func.FunctionApp:
             if rec.cosmos_failures_left > 0:
                 rec.cosmos_failures_left -= 1
                 rec.cosmos_raised.append(ids)
+                rec.cosmos_failed.set()
                 raise RuntimeError("sample cosmos failure")
             rec.cosmos_batches.append(ids)
 
