@@ -45,7 +45,9 @@ const { createHttpsServer } = require("@vercel/cosmosdb-server");
 const port = parseInt(process.argv[2] || process.env.COSMOSDB_SERVER_PORT || "8081", 10);
 const host = process.env.COSMOSDB_SERVER_HOST || "127.0.0.1";
 
-const server = createHttpsServer().listen(port, host, () => {
+// keepAlive: the server answers "connection: close" otherwise, and every request of the
+// SDK would pay a new TLS handshake.
+const server = createHttpsServer({ keepAlive: true }).listen(port, host, () => {
   const address = server.address();
   console.log(`cosmosdb-server listening on https://${host}:${address.port}`);
 });
