@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.errors import ConfigurationError
@@ -111,6 +111,32 @@ class Settings(BaseSettings):
         30, ge=1, alias="INVENTORY_PENDING_TIMEOUT_SECONDS"
     )
     inventory_expiry_schedule: str = Field("0 */1 * * * *", alias="INVENTORY_EXPIRY_SCHEDULE")
+    # catalog: GraphQL limits, cache TTLs, demo size, GraphiQL, shopping-context defaults
+    catalog_max_cost: int = Field(1000, ge=1, alias="CATALOG_MAX_COST")
+    catalog_max_depth: int = Field(10, ge=2, alias="CATALOG_MAX_DEPTH")
+    catalog_cache_ttl_seconds: int = Field(3600, ge=1, alias="CATALOG_CACHE_TTL_SECONDS")
+    catalog_availability_ttl_seconds: int = Field(
+        30, ge=1, alias="CATALOG_AVAILABILITY_TTL_SECONDS"
+    )
+    catalog_persisted_query_ttl_seconds: int = Field(
+        2_592_000, ge=1, alias="CATALOG_PERSISTED_QUERY_TTL_SECONDS"
+    )
+    catalog_seed_products: int = Field(2000, ge=0, alias="CATALOG_SEED_PRODUCTS")
+    catalog_graphiql_enabled: bool = Field(True, alias="CATALOG_GRAPHIQL_ENABLED")
+    catalog_default_enterprise: str = Field("BEAUTY_US", alias="CATALOG_DEFAULT_ENTERPRISE")
+    catalog_default_currency: str = Field("USD", alias="CATALOG_DEFAULT_CURRENCY")
+    # commercetools (catalog source when CTP_PROJECT_KEY is set; the secret is a Key Vault
+    # reference in Azure)
+    ctp_project_key: str | None = Field(None, alias="CTP_PROJECT_KEY")
+    ctp_client_id: str | None = Field(None, alias="CTP_CLIENT_ID")
+    ctp_client_secret: SecretStr | None = Field(None, alias="CTP_CLIENT_SECRET")
+    ctp_auth_url: str = Field(
+        "https://auth.europe-west1.gcp.commercetools.com", alias="CTP_AUTH_URL"
+    )
+    ctp_api_url: str = Field("https://api.europe-west1.gcp.commercetools.com", alias="CTP_API_URL")
+    ctp_scopes: str = Field("", alias="CTP_SCOPES")
+    ctp_locale: str = Field("en-US", alias="CTP_LOCALE")
+    ctp_timeout_seconds: float = Field(5.0, gt=0, alias="CTP_TIMEOUT_SECONDS")
 
     @field_validator("sql_url")
     @classmethod
