@@ -1,0 +1,133 @@
+"""Calls inventory triggers through ``azure.functions`` objects, as the host would."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import azure.functions as func
+
+import function_app
+from shared.adapters.tokens import mint_local_token
+from shared.inventory.model import Capability, Location, NodeType, ShipNodeSpec
+from shared.security import INVENTORY_ADMIN, INVENTORY_RESERVE
+from tests.conftest import TEST_SIGNING_KEY
+
+ENTERPRISE = "BEAUTY_US"
+ADMIN = mint_local_token(TEST_SIGNING_KEY, subject="admin-7", roles=[INVENTORY_ADMIN])
+RESERVER = mint_local_token(TEST_SIGNING_KEY, subject="checkout", roles=[INVENTORY_RESERVE])
+NYC = Location(
+    latitude=40.7506, longitude=-73.9935, postal_code="10001", state="NY", city="New York"
+)
+
+
+@functools.cache
+def _functions() -> dict[str, Any]:
+    """Indexed once: ``get_functions`` refuses to index an app twice in one process."""
+    app = function_app.app
+    app.functions_bindings = {}
+    return {f.get_function_name(): f.get_user_function() for f in app.get_functions()}
+
+
+def function(name: str) -> Any:
+    return _functions()[name]
+
+
+class Response:
+    def __init__(self, raw: func.HttpResponse) -> None:
+        self.status = raw.status_code
+        self.headers = dict(raw.headers)
+        body = raw.get_body()
+        self.json: Any = json.loads(body) if body else None
+
+    @property
+    def code(self) -> str:
+        return str(self.json["error"]["code"])
+
+
+def call(
+    name: str,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    route: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
+    token: str | None = None,
+) -> Response:
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    req = func.HttpRequest(
+        method=method,
+        url=f"http://localhost/api/{path}",
+        body=json.dumps(body).encode() if body is not None else b"",
+        headers=headers,
+        params=params or {},
+        route_params=route or {},
+    )
+    return Response(function(name)(req))
+
+
+def node_body(
+    node_type: NodeType = NodeType.DC,
+    *,
+    status: str = "ACTIVE",
+    capabilities: tuple[Capability, ...] = (Capability.SHIP,),
+    enterprise: str = ENTERPRISE,
+) -> dict[str, Any]:
+    spec = ShipNodeSpec(
+        name="node",
+        enterprise_code=enterprise,
+        node_type=node_type,
+        time_zone="America/New_York",
+        location=NYC,
+        capabilities=capabilities,
+    )
+    return spec.model_dump(mode="json", by_alias=True) | {"status": status}
+
+
+def put_node(ship_node: str, **kw: Any) -> Response:
+    return call(
+        "put_ship_node",
+        "PUT",
+        f"ship-nodes/{ship_node}",
+        body=node_body(**kw),
+        route={"shipNode": ship_node},
+        token=ADMIN,
+    )
+
+
+def put_supply(item: str, ship_node: str, quantity: int, **fields: Any) -> Response:
+    return call(
+        "put_supply",
+        "PUT",
+        f"inventory/{item}/nodes/{ship_node}",
+        body={"quantity": quantity, **fields},
+        route={"itemId": item, "shipNode": ship_node},
+        token=ADMIN,
+    )
+
+
+def availability(item: str, **params: str) -> Response:
+    return call(
+        "get_availability", "GET", f"availability/{item}", route={"itemId": item}, params=params
+    )
+
+
+def reserve(
+    rid: str, lines: list[dict[str, Any]], *, token: str = RESERVER, **extra: Any
+) -> Response:
+    body = {"reservationId": rid, "enterpriseCode": ENTERPRISE, "lines": lines, **extra}
+    return call("post_reservation", "POST", "reservations", body=body, token=token)
+
+
+def reservation_action(name: str, method: str, rid: str, suffix: str = "") -> Response:
+    return call(
+        name,
+        method,
+        f"reservations/{rid}{suffix}",
+        route={"reservationId": rid},
+        token=RESERVER,
+    )

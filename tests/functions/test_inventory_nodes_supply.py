@@ -1,0 +1,279 @@
+"""Ship nodes, supply and adjustments through their HTTP triggers (embedded store)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shared.bootstrap import Registry
+from shared.inventory.model import NodeType
+from tests.functions.inventory_client import (
+    ADMIN,
+    ENTERPRISE,
+    RESERVER,
+    call,
+    node_body,
+    put_node,
+    put_supply,
+)
+
+
+def test_put_ship_node_creates_then_replaces(registry: Registry) -> None:
+    first = put_node("DC_EAST")
+    assert first.status == 201
+    assert (first.json["shipNode"], first.json["nodeType"], first.json["version"]) == (
+        "DC_EAST",
+        "DC",
+        1,
+    )
+    second = put_node("DC_EAST", status="INACTIVE")
+    assert (second.status, second.json["status"], second.json["version"]) == (200, "INACTIVE", 2)
+    got = call("get_ship_node", "GET", "ship-nodes/DC_EAST", route={"shipNode": "DC_EAST"})
+    assert (got.status, got.json["status"], got.json["location"]["postalCode"]) == (
+        200,
+        "INACTIVE",
+        "10001",
+    )
+    audit = registry.inventory().repo.list_audit("DC_EAST")
+    assert [(a["operation"], a["employeeId"]) for a in audit] == [
+        ("PUT_SHIP_NODE", "admin-7"),
+        ("PUT_SHIP_NODE", "admin-7"),
+    ]
+    assert audit[1]["changes"]["before"]["status"] == "ACTIVE"
+    assert audit[1]["changes"]["after"]["status"] == "INACTIVE"
+
+
+def test_list_ship_nodes_by_enterprise(registry: Registry) -> None:
+    put_node("DC_B")
+    put_node("ST_A", node_type=NodeType.STORE)
+    put_node("OTHER", enterprise="OTHER_CO")
+    listed = call("list_ship_nodes", "GET", "ship-nodes", params={"enterpriseCode": ENTERPRISE})
+    assert listed.status == 200
+    assert [n["shipNode"] for n in listed.json["shipNodes"]] == ["DC_B", "ST_A"]
+
+
+def _node_put(token: str | None, body: Any, ship_node: str = "N1") -> Any:
+    return call(
+        "put_ship_node",
+        "PUT",
+        f"ship-nodes/{ship_node}",
+        body=body,
+        route={"shipNode": ship_node},
+        token=token,
+    )
+
+
+@pytest.mark.parametrize(
+    ("token", "body", "ship_node", "status", "code"),
+    [
+        (None, node_body(), "N1", 401, "UNAUTHORIZED"),
+        ("garbage", node_body(), "N1", 401, "UNAUTHORIZED"),
+        (RESERVER, node_body(), "N1", 403, "FORBIDDEN"),
+        (ADMIN, node_body() | {"nodeType": "SHOP"}, "N1", 400, "VALIDATION_FAILED"),
+        (ADMIN, node_body() | {"surprise": 1}, "N1", 400, "VALIDATION_FAILED"),
+        (
+            ADMIN,
+            {k: v for k, v in node_body().items() if k != "location"},
+            "N1",
+            400,
+            "VALIDATION_FAILED",
+        ),
+        (ADMIN, node_body(), "bad id!", 400, "VALIDATION_FAILED"),
+        (ADMIN, node_body(enterprise="OTHER_CO"), "TAKEN", 409, "SHIP_NODE_ENTERPRISE_MISMATCH"),
+    ],
+    ids=[
+        "no-token",
+        "bad-token",
+        "wrong-role",
+        "bad-node-type",
+        "unknown-field",
+        "missing-location",
+        "bad-route-id",
+        "other-enterprise",
+    ],
+)
+def test_put_ship_node_errors(
+    registry: Registry, token: str | None, body: Any, ship_node: str, status: int, code: str
+) -> None:
+    put_node("TAKEN")
+    resp = _node_put(token, body, ship_node)
+    assert (resp.status, resp.code) == (status, code)
+
+
+def test_get_unknown_ship_node_is_404(registry: Registry) -> None:
+    resp = call("get_ship_node", "GET", "ship-nodes/NOPE", route={"shipNode": "NOPE"})
+    assert (resp.status, resp.code) == (404, "SHIP_NODE_NOT_FOUND")
+
+
+def test_put_supply_creates_updates_and_audits(registry: Registry) -> None:
+    put_node("DC1")
+    created = put_supply("SKU1", "DC1", 10, safetyStock=2, threshold=3)
+    assert created.status == 201
+    assert {
+        k: created.json[k]
+        for k in (
+            "quantity",
+            "reserved",
+            "safetyStock",
+            "threshold",
+            "infinite",
+            "version",
+            "enterpriseCode",
+        )
+    } == {
+        "quantity": 10,
+        "reserved": 0,
+        "safetyStock": 2,
+        "threshold": 3,
+        "infinite": False,
+        "version": 1,
+        "enterpriseCode": ENTERPRISE,
+    }
+    updated = put_supply("SKU1", "DC1", 7, infinite=True)
+    assert (
+        updated.status,
+        updated.json["quantity"],
+        updated.json["safetyStock"],
+        updated.json["infinite"],
+        updated.json["version"],
+    ) == (200, 7, 0, True, 2)
+    audit = registry.inventory().repo.list_audit("SKU1@DC1")
+    assert [(a["operation"], a["employeeId"], a["formName"]) for a in audit] == [
+        ("SET_SUPPLY", "admin-7", "PUT /inventory/{itemId}/nodes/{shipNode}"),
+        ("SET_SUPPLY", "admin-7", "PUT /inventory/{itemId}/nodes/{shipNode}"),
+    ]
+    assert audit[1]["changes"]["before"]["quantity"] == 10
+    assert audit[1]["changes"]["after"]["quantity"] == 7
+    got = call(
+        "get_supply",
+        "GET",
+        "inventory/SKU1/nodes/DC1",
+        route={"itemId": "SKU1", "shipNode": "DC1"},
+        token=ADMIN,
+    )
+    assert (got.status, got.json["quantity"]) == (200, 7)
+
+
+@pytest.mark.parametrize(
+    ("ship_node", "body", "token", "status", "code"),
+    [
+        ("NOPE", {"quantity": 1}, ADMIN, 404, "SHIP_NODE_NOT_FOUND"),
+        ("DC1", {"quantity": -1}, ADMIN, 400, "VALIDATION_FAILED"),
+        ("DC1", {"quantity": 1, "reserved": 5}, ADMIN, 400, "VALIDATION_FAILED"),
+        ("DC1", {}, ADMIN, 400, "VALIDATION_FAILED"),
+        ("DC1", {"quantity": 1}, None, 401, "UNAUTHORIZED"),
+        ("DC1", {"quantity": 1}, RESERVER, 403, "FORBIDDEN"),
+    ],
+    ids=[
+        "unknown-node",
+        "negative",
+        "reserved-not-settable",
+        "missing-quantity",
+        "no-token",
+        "wrong-role",
+    ],
+)
+def test_put_supply_errors(
+    registry: Registry, ship_node: str, body: Any, token: str | None, status: int, code: str
+) -> None:
+    put_node("DC1")
+    resp = call(
+        "put_supply",
+        "PUT",
+        f"inventory/SKU1/nodes/{ship_node}",
+        body=body,
+        route={"itemId": "SKU1", "shipNode": ship_node},
+        token=token,
+    )
+    assert (resp.status, resp.code) == (status, code)
+
+
+def test_get_missing_supply_is_404(registry: Registry) -> None:
+    resp = call(
+        "get_supply",
+        "GET",
+        "inventory/X/nodes/Y",
+        route={"itemId": "X", "shipNode": "Y"},
+        token=ADMIN,
+    )
+    assert (resp.status, resp.code) == (404, "SUPPLY_NOT_FOUND")
+
+
+def adjust(adjustments: list[dict[str, Any]], reason: str = "cycle count") -> Any:
+    return call(
+        "post_adjustments",
+        "POST",
+        "inventory/adjustments",
+        body={"reason": reason, "adjustments": adjustments},
+        token=ADMIN,
+    )
+
+
+def quantities(registry: Registry) -> dict[str, int]:
+    svc = registry.inventory()
+    return {f"{i}@{n}": svc.get_supply(i, n).quantity for i, n in (("A", "DC1"), ("B", "DC1"))}
+
+
+def test_adjustments_apply_deltas_and_audit_reason(registry: Registry) -> None:
+    put_node("DC1")
+    put_supply("A", "DC1", 10)
+    put_supply("B", "DC1", 5)
+    resp = adjust(
+        [
+            {"itemId": "A", "shipNode": "DC1", "quantity": -4},
+            {"itemId": "B", "shipNode": "DC1", "quantity": 6},
+        ],
+        reason="damaged",
+    )
+    assert resp.status == 200
+    assert [(r["itemId"], r["quantity"], r["version"]) for r in resp.json["records"]] == [
+        ("A", 6, 2),
+        ("B", 11, 2),
+    ]
+    audit = registry.inventory().repo.list_audit("A@DC1")[-1]
+    assert (audit["operation"], audit["reason"], audit["changes"]) == (
+        "ADJUST_INVENTORY",
+        "damaged",
+        {"before": {"quantity": 10}, "after": {"quantity": 6}},
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "status", "code"),
+    [
+        (
+            [
+                {"itemId": "A", "shipNode": "DC1", "quantity": 3},
+                {"itemId": "B", "shipNode": "DC1", "quantity": -6},
+            ],
+            422,
+            "NEGATIVE_ON_HAND",
+        ),
+        (
+            [
+                {"itemId": "A", "shipNode": "DC1", "quantity": 3},
+                {"itemId": "C", "shipNode": "DC1", "quantity": 1},
+            ],
+            404,
+            "SUPPLY_NOT_FOUND",
+        ),
+        ([], 400, "VALIDATION_FAILED"),
+        ([{"itemId": "A", "shipNode": "DC1"}], 400, "VALIDATION_FAILED"),
+    ],
+    ids=[
+        "below-zero-undoes-earlier-lines",
+        "missing-record-undoes-earlier-lines",
+        "empty",
+        "no-quantity",
+    ],
+)
+def test_adjustment_errors_change_nothing(
+    registry: Registry, lines: list[dict[str, Any]], status: int, code: str
+) -> None:
+    put_node("DC1")
+    put_supply("A", "DC1", 10)
+    put_supply("B", "DC1", 5)
+    resp = adjust(lines)
+    assert (resp.status, resp.code) == (status, code)
+    assert quantities(registry) == {"A@DC1": 10, "B@DC1": 5}
