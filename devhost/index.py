@@ -17,7 +17,7 @@ import azure.functions as func
 
 from devhost.expressions import resolve
 from devhost.ncrontab import Schedule
-from devhost.routes import RouteTemplate
+from devhost.routes import RouteTemplate, join_prefix
 from shared.errors import ConfigurationError
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -149,67 +149,81 @@ def index_app(
     route_prefix: str,
     time_zone: str | None = None,
 ) -> AppIndex:
-    """Classify every function; a binding the devhost cannot serve is listed, not fatal."""
+    """Classify every function. Like the Functions host, a function whose bindings are
+    invalid or unsupported is reported and left out; the others still run."""
     index = AppIndex()
     for fn in app.get_functions():
         name = fn.get_function_name() or fn.get_user_function().__name__
-        trigger = fn.get_trigger()
-        if trigger is None:
-            index.unsupported.append((name, "no trigger"))
-            continue
-        extra = [
-            b.type
-            for b in fn.get_bindings()
-            if b is not trigger and not (b.type == "http" and b.name == "$return")
-        ]
-        if extra:
-            index.unsupported.append((name, f"bindings the devhost does not provide: {extra}"))
-            continue
-        target = Target(name, fn.get_user_function(), trigger.name, _retry(fn))
-
-        def setting(attribute: str, t: Any = trigger) -> Any:
-            return resolve(getattr(t, attribute, None), env, settings_values)
-
-        kind = trigger.type
-        if kind == "httpTrigger":
-            route = setting("route") or name
-            methods = getattr(trigger, "methods", None)
-            allowed = (
-                frozenset((_enum_text(m) or "").upper() for m in methods)
-                if methods
-                else frozenset(HTTP_METHODS)
+        try:
+            _classify(
+                index,
+                fn,
+                name,
+                env=env,
+                settings_values=settings_values,
+                route_prefix=route_prefix,
+                time_zone=time_zone,
             )
-            template = RouteTemplate.parse(_join(route_prefix, route))
-            index.http.append(HttpFunction(target, route, template, allowed))
-        elif kind == "timerTrigger":
-            schedule = Schedule.parse(setting("schedule"), time_zone)
-            index.timers.append(
-                TimerFunction(target, schedule, bool(getattr(trigger, "run_on_startup", False)))
-            )
-        elif kind == "eventHubTrigger":
-            many = (_enum_text(getattr(trigger, "cardinality", None)) or "one").lower() == "many"
-            index.hubs.append(
-                EventHubFunction(
-                    target,
-                    setting("event_hub_name"),
-                    setting("consumer_group") or "$Default",
-                    many,
-                )
-            )
-        elif kind == "cosmosDBTrigger":
-            index.cosmos.append(
-                CosmosFunction(
-                    target,
-                    setting("container_name"),
-                    setting("lease_container_prefix") or "",
-                    int(getattr(trigger, "max_items_per_invocation", None) or 100),
-                    bool(getattr(trigger, "start_from_beginning", None)),
-                )
-            )
-        else:
-            index.unsupported.append((name, f"trigger type {kind!r}"))
+        except ConfigurationError as exc:
+            index.unsupported.append((name, exc.message))
     return index
 
 
-def _join(prefix: str, route: str) -> str:
-    return "/".join(p for p in (prefix.strip("/"), route.strip("/")) if p)
+def _classify(
+    index: AppIndex,
+    fn: func.decorators.function_app.Function,
+    name: str,
+    *,
+    env: Mapping[str, str],
+    settings_values: Mapping[str, str],
+    route_prefix: str,
+    time_zone: str | None,
+) -> None:
+    trigger = fn.get_trigger()
+    if trigger is None:
+        index.unsupported.append((name, "no trigger"))
+        return
+    extra = [
+        b.type
+        for b in fn.get_bindings()
+        if b is not trigger and not (b.type == "http" and b.name == "$return")
+    ]
+    if extra:
+        index.unsupported.append((name, f"bindings the devhost does not provide: {extra}"))
+        return
+    target = Target(name, fn.get_user_function(), trigger.name, _retry(fn))
+
+    def setting(attribute: str) -> Any:
+        return resolve(getattr(trigger, attribute, None), env, settings_values)
+
+    kind = trigger.type
+    if kind == "httpTrigger":
+        route = setting("route") or name
+        methods = getattr(trigger, "methods", None)
+        allowed = (
+            frozenset((_enum_text(m) or "").upper() for m in methods)
+            if methods
+            else frozenset(HTTP_METHODS)
+        )
+        template = RouteTemplate.parse(join_prefix(route_prefix, route))
+        index.http.append(HttpFunction(target, route, template, allowed))
+    elif kind == "timerTrigger":
+        schedule = Schedule.parse(setting("schedule"), time_zone)
+        startup = bool(getattr(trigger, "run_on_startup", False))
+        index.timers.append(TimerFunction(target, schedule, startup))
+    elif kind == "eventHubTrigger":
+        many = (_enum_text(getattr(trigger, "cardinality", None)) or "one").lower() == "many"
+        group = setting("consumer_group") or "$Default"
+        index.hubs.append(EventHubFunction(target, setting("event_hub_name"), group, many))
+    elif kind == "cosmosDBTrigger":
+        index.cosmos.append(
+            CosmosFunction(
+                target,
+                setting("container_name"),
+                setting("lease_container_prefix") or "",
+                int(getattr(trigger, "max_items_per_invocation", None) or 100),
+                bool(getattr(trigger, "start_from_beginning", None)),
+            )
+        )
+    else:
+        index.unsupported.append((name, f"trigger type {kind!r}"))

@@ -17,13 +17,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
 
+from shared.errors import ConfigurationError
+
 _CONSTRAINT = re.compile(r"^(?P<name>[a-zA-Z]+)(?:\((?P<arg>.*)\))?$")
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 
 
-class RouteTemplateError(ValueError):
+class RouteTemplateError(ConfigurationError):
     """A template the host would reject; the message names the template."""
 
 
