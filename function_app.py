@@ -13,6 +13,7 @@ from functions import (
     inventory_nodes,
     inventory_reservations,
     inventory_supply,
+    sourcing,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
@@ -26,3 +27,4 @@ app.register_functions(inventory_supply.bp)
 app.register_functions(inventory_availability.bp)
 app.register_functions(inventory_reservations.bp)
 app.register_functions(inventory_feed.bp)
+app.register_functions(sourcing.bp)

@@ -9,7 +9,7 @@ of ``function_app`` fast (cold start is a product metric).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
     from shared.settings import Settings
+    from shared.sourcing.model import NodeSupply
+    from shared.sourcing.service import SourcingService
 
 T = TypeVar("T")
 
@@ -242,6 +244,77 @@ class Registry:
 
         return self._once("inventory", build)
 
+    def sourcing(self) -> SourcingService:
+        def build() -> SourcingService:
+            from shared.sourcing.repository import ContainerNames, SourcingRepository
+            from shared.sourcing.service import SourcingService
+
+            s = self.settings
+            repo = SourcingRepository(
+                self.documents(),
+                ContainerNames(
+                    carrier_services=s.cosmos_container_carrier_services,
+                    sourcing_rules=s.cosmos_container_sourcing_rules,
+                ),
+            )
+            return SourcingService(
+                repo,
+                _InventoryAvailability(self.inventory()),
+                self.events(),
+                hub=s.hub_sourcing_updates,
+                service_id=s.service_id,
+            )
+
+        return self._once("sourcing", build)
+
+
+class _InventoryAvailability:
+    """Sourcing's ``AvailabilitySource`` over the inventory service: every node of the
+    enterprise, with its live (uncapped) availability of the cart's items."""
+
+    INFINITE = 1_000_000_000
+
+    def __init__(self, inventory: InventoryService) -> None:
+        self.inventory = inventory
+
+    def candidates(self, enterprise_code: str, item_ids: Sequence[str]) -> list[NodeSupply]:
+        from datetime import date
+
+        from shared.sourcing.calendars import WEEKDAYS, NodeSchedule, WorkCalendar
+        from shared.sourcing.model import NodeSupply
+
+        found = self.inventory.get_availability_many(item_ids, enterprise_code)
+        stock: dict[str, dict[str, float]] = {}
+        for item_id, availability in found.items():
+            for n in availability.nodes:
+                units = self.INFINITE if n.infinite else n.available
+                stock.setdefault(n.ship_node, {})[item_id] = units
+        supplies = []
+        for node in self.inventory.list_ship_nodes(enterprise_code):
+            calendar = node.processing_calendar
+            supplies.append(
+                NodeSupply(
+                    node_id=node.ship_node,
+                    node_type=str(node.node_type),
+                    active=node.active,
+                    latitude=node.location.latitude,
+                    longitude=node.location.longitude,
+                    postal_code=node.location.postal_code,
+                    schedule=NodeSchedule(
+                        time_zone=node.time_zone,
+                        cutoff=node.cutoff_time,
+                        processing_calendar=WorkCalendar(
+                            weekdays=tuple(WEEKDAYS[d - 1] for d in sorted(calendar.working_days)),
+                            closed_dates=frozenset(
+                                date.fromisoformat(d) for d in calendar.holidays
+                            ),
+                        ),
+                    ),
+                    capabilities=tuple(str(c) for c in node.capabilities),
+                    available=stock.get(node.ship_node, {}),
+                )
+            )
+        return supplies
 
 
 _registry_lock = threading.Lock()

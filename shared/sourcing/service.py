@@ -1,0 +1,176 @@
+"""Sourcing use cases: the calculator, and the carrier services and rules it reads.
+
+Live availability comes through ``AvailabilitySource``, a port this context defines and
+the composition root implements over the inventory service, so sourcing never imports
+another context.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from shared.errors import RuleViolation, Unavailable
+from shared.events import new_event
+from shared.ports import EventPublisher
+from shared.sourcing.geo import locate, postal_prefix
+from shared.sourcing.model import (
+    CarrierService,
+    NodeSupply,
+    SourcingAnswer,
+    SourcingRequest,
+    SourcingRule,
+)
+from shared.sourcing.planner import plan_options
+from shared.sourcing.repository import SourcingRepository
+
+log = logging.getLogger("shared.sourcing")
+
+EVENT_TYPE = "SourcingOptionsCalculated"
+ORDER_DATE_WINDOW = timedelta(days=366)
+DEFAULT_DESTINATION = {"SHIP": "RESIDENTIAL", "PICKUP": "STORE"}
+
+
+class AvailabilitySource(Protocol):
+    def candidates(self, enterprise_code: str, item_ids: Sequence[str]) -> list[NodeSupply]:
+        """Every node of the enterprise, with live availability of ``item_ids``."""
+        ...
+
+
+def choose_rule(rules: Sequence[SourcingRule], request: SourcingRequest) -> SourcingRule:
+    """The most specific matching rule: a seller match outranks a destination match,
+    which outranks a wildcard."""
+    destination = request.destination.type or DEFAULT_DESTINATION[request.fulfillment_type]
+    matching = [
+        r
+        for r in rules
+        if r.fulfillment_type == request.fulfillment_type
+        and r.seller_code in (None, request.seller_code)
+        and r.destination_type in (None, destination)
+    ]
+    if not matching:
+        raise RuleViolation(
+            f"no sourcing rule for enterprise {request.enterprise_code!r}, "
+            f"{request.fulfillment_type} to {destination}"
+            + (f", seller {request.seller_code!r}" if request.seller_code else ""),
+            code="NO_SOURCING_RULE",
+        )
+    return min(
+        matching,
+        key=lambda r: (r.seller_code is None, r.destination_type is None, r.id),
+    )
+
+
+class SourcingService:
+    def __init__(
+        self,
+        repo: SourcingRepository,
+        availability: AvailabilitySource,
+        events: EventPublisher,
+        *,
+        hub: str,
+        service_id: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.repo = repo
+        self.availability = availability
+        self.events = events
+        self.hub = hub
+        self.service_id = service_id
+        self.clock = clock
+
+    # --- the calculator ---------------------------------------------------------------
+    def calculate_options(self, request: SourcingRequest) -> SourcingAnswer:
+        now = self.clock()
+        order_at = request.order_date or now
+        if abs(order_at - now) > ORDER_DATE_WINDOW:
+            raise RuleViolation(
+                "orderDate must be within 366 days of now",
+                code="ORDER_DATE_OUT_OF_RANGE",
+                details={"field": "orderDate"},
+            )
+        where = locate(request.destination.postal_code, request.destination.country)
+        enterprise = request.enterprise_code
+        services = self.repo.list_carrier_services(enterprise)
+        rules = self.repo.list_rules(enterprise)
+        if not services and not rules:
+            raise RuleViolation(
+                f"unknown enterprise {enterprise!r}: it has no carrier services or rules",
+                code="UNKNOWN_ENTERPRISE",
+                details={"field": "enterpriseCode"},
+            )
+        rule = choose_rule(rules, request)
+        items = list(dict.fromkeys(line.item_id for line in request.lines))
+        nodes = self.availability.candidates(enterprise, items)
+        answer = plan_options(
+            request, rule, services=services, nodes=nodes, where=where, order_at=order_at
+        )
+        self._publish(request, answer)
+        return answer
+
+    def _publish(self, request: SourcingRequest, answer: SourcingAnswer) -> None:
+        """Analytics, not a transaction: a shopper still gets an answer when the hub is
+        down. The payload carries no personal data (a 3-digit ZIP prefix only)."""
+        payload: dict[str, Any] = {
+            "enterpriseCode": request.enterprise_code,
+            "sellerCode": request.seller_code,
+            "fulfillmentType": request.fulfillment_type,
+            "destinationPrefix": postal_prefix(request.destination.postal_code),
+            "destinationCountry": request.destination.country.upper(),
+            "itemIds": sorted({line.item_id for line in request.lines}),
+            "lineCount": len(request.lines),
+            "unavailableLineCount": len(answer.unavailable_lines),
+            "ruleId": answer.explanation.rule_id,
+            "method": answer.explanation.method,
+            "options": [
+                {
+                    "levelOfService": o.level_of_service,
+                    "carrierServiceCode": o.carrier_service_code,
+                    "deliveryDate": o.delivery_date.isoformat(),
+                    "shipments": len(o.shipments),
+                }
+                for o in answer.options
+            ],
+        }
+        event = new_event(
+            EVENT_TYPE,
+            service_id=self.service_id,
+            subject=request.enterprise_code,
+            version=time.time_ns() // 1000,
+            payload=payload,
+        )
+        try:
+            self.events.publish(self.hub, [event.to_wire()])
+        except Unavailable as exc:
+            log.warning("%s not published: %s", EVENT_TYPE, exc.message)
+
+    # --- carrier services and rules -------------------------------------------------
+    def get_carrier_service(self, id: str, enterprise_code: str | None = None) -> CarrierService:
+        return self.repo.get_carrier_service(id, enterprise_code)
+
+    def put_carrier_service(
+        self, id: str, service: CarrierService, if_match: str | None = None
+    ) -> CarrierService:
+        _same_id(id, service.id)
+        return self.repo.put_carrier_service(service, if_match)
+
+    def get_sourcing_rule(self, id: str, enterprise_code: str | None = None) -> SourcingRule:
+        return self.repo.get_rule(id, enterprise_code)
+
+    def put_sourcing_rule(
+        self, id: str, rule: SourcingRule, if_match: str | None = None
+    ) -> SourcingRule:
+        _same_id(id, rule.id)
+        return self.repo.put_rule(rule, if_match)
+
+
+def _same_id(route_id: str, body_id: str) -> None:
+    if route_id != body_id:
+        raise RuleViolation(
+            f"the body's id {body_id!r} differs from the URL's {route_id!r}",
+            code="ID_MISMATCH",
+            details={"field": "id"},
+        )
