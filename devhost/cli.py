@@ -49,8 +49,10 @@ def serve(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     try:
         host.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
-        print("devhost stopped")
+        print("devhost stopped", flush=True)
     return 0
 
 
