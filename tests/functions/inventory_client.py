@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 import azure.functions as func
 
 import function_app
 from shared.adapters.tokens import mint_local_token
+from shared.bootstrap import Registry
 from shared.inventory.model import Capability, Location, NodeType, ShipNodeSpec
+from shared.inventory.repository import ContainerNames, InventoryRepository
+from shared.inventory.service import InventoryService
+from shared.ports import ContainerSpec
 from shared.security import INVENTORY_ADMIN, INVENTORY_RESERVE
 from tests.conftest import TEST_SIGNING_KEY
 
@@ -131,3 +136,46 @@ def reservation_action(name: str, method: str, rid: str, suffix: str = "") -> Re
         route={"reservationId": rid},
         token=RESERVER,
     )
+
+
+Hook = Callable[[str, str, tuple[Any, ...]], None]
+
+
+class _HookedContainer:
+    """A real container whose writes first call ``hook(op, container, args)``: how a
+    test plays a racing client or a process dying at an exact point."""
+
+    def __init__(self, inner: Any, hook: Hook) -> None:
+        self._inner = inner
+        self._hook = hook
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if name not in {"create", "replace", "patch", "delete", "upsert"}:
+            return attr
+
+        def wrapped(*args: Any, **kw: Any) -> Any:
+            self._hook(name, self._inner.spec.name, args)
+            return attr(*args, **kw)
+
+        return wrapped
+
+
+class HookedStore:
+    def __init__(self, inner: Any, hook: Hook) -> None:
+        self._inner = inner
+        self._hook = hook
+
+    def container(self, spec: ContainerSpec) -> Any:
+        return _HookedContainer(self._inner.container(spec), self._hook)
+
+    def check(self) -> str:
+        return str(self._inner.check())
+
+
+def service_over(registry: Registry, hook: Hook) -> InventoryService:
+    """The inventory service on the registry's own store, cache and bus, seen through
+    ``hook``; other clients (the HTTP triggers) keep using the plain store."""
+    base = registry.inventory()
+    repo = InventoryRepository(HookedStore(registry.documents(), hook), ContainerNames())
+    return InventoryService(repo, registry.cache(), base.config, registry.events())
