@@ -28,6 +28,7 @@ def _load_settings(path: Path) -> LocalSettings:
 def serve(args: argparse.Namespace) -> int:
     from devhost.host import DevHost
     from devhost.index import load_app
+    from shared import bootstrap
 
     local = _load_settings(Path(args.settings))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -52,6 +53,7 @@ def serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        bootstrap.reset()
         print("devhost stopped", flush=True)
     return 0
 

@@ -16,6 +16,7 @@ from azure.functions.timer import TimerRequest
 
 from devhost.index import TimerFunction
 from devhost.invoke import call_sync
+from devhost.ncrontab import Schedule
 
 log = logging.getLogger("devhost.timers")
 
@@ -26,6 +27,13 @@ Clock = Callable[[], datetime]
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def after_run(schedule: Schedule, due: datetime, now: datetime) -> tuple[bool, datetime]:
+    """Whether the run for ``due`` starting at ``now`` is past due, and the occurrence
+    after it: a late run collapses the occurrences it missed into itself."""
+    late = now - due > PAST_DUE_SLACK
+    return late, schedule.next_after(now if late else due)
 
 
 class TimerRunner:
@@ -79,6 +87,6 @@ class TimerRunner:
             delay = (due - self._clock()).total_seconds()
             if delay > 0 and self._stop.wait(delay):
                 return
-            late = self._clock() - due > PAST_DUE_SLACK
+            late, following = after_run(self.fn.schedule, due, self._clock())
             self.fire(due, past_due=late)
-            due = self.fn.schedule.next_after(self._clock() if late else due)
+            due = following

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from devhost.expressions import resolve, settings_values
 from devhost.ncrontab import Schedule
+from devhost.timers import after_run
 from shared.errors import ConfigurationError
 from shared.settings import Settings
 
@@ -94,3 +95,19 @@ def test_resolve_prefers_an_explicit_settings_value_to_the_default() -> None:
 def test_resolve_names_an_unknown_setting() -> None:
     with pytest.raises(ConfigurationError, match="%NO_SUCH_SETTING%"):
         resolve("%NO_SUCH_SETTING%", {}, DEFAULTS)
+
+
+EVERY_MINUTE = Schedule.parse("0 * * * * *")
+
+
+@pytest.mark.parametrize(
+    ("due", "now", "expected"),
+    [
+        (T0, T0, (False, datetime(2026, 1, 1, 0, 1, tzinfo=UTC))),
+        (T0, T0 + timedelta(milliseconds=900), (False, datetime(2026, 1, 1, 0, 1, tzinfo=UTC))),
+        (T0, T0 + timedelta(minutes=3, seconds=5), (True, datetime(2026, 1, 1, 0, 4, tzinfo=UTC))),
+    ],
+    ids=["on-time", "within-slack", "late-collapses-missed"],
+)
+def test_after_run(due: datetime, now: datetime, expected: tuple[bool, datetime]) -> None:
+    assert after_run(EVERY_MINUTE, due, now) == expected
