@@ -32,6 +32,7 @@ class Result:
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes = b""
+    mimetype: str = ""
 
 
 def invoke(
@@ -63,7 +64,7 @@ def invoke(
         parsed = json.loads(raw)
     elif raw:
         parsed = raw.decode()
-    return Result(resp.status_code, parsed, dict(resp.headers), raw)
+    return Result(resp.status_code, parsed, dict(resp.headers), raw, resp.mimetype or "")
 
 
 @pytest.fixture(params=["sqlite", "mariadb"])
