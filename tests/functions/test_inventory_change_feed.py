@@ -1,0 +1,140 @@
+"""The inventory change-feed trigger, called with ``func.DocumentList`` batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import azure.functions as func
+import pytest
+
+from shared.bootstrap import Registry
+from shared.errors import Unavailable
+from shared.inventory.service import supply_cache_key
+from shared.ports import Query
+from tests.functions.inventory_client import function, put_node, put_supply
+
+HUB = "inventory-updates"
+
+
+def changed_docs(registry: Registry) -> list[dict[str, Any]]:
+    container = registry.inventory().repo.supply
+    return container.query(Query())
+
+
+def feed(docs: list[dict[str, Any]]) -> None:
+    batch = func.DocumentList([func.Document.from_dict(d) for d in docs])
+    function("inventory_change_feed")(batch)
+
+
+def published(registry: Registry, start: int = 0) -> list[dict[str, Any]]:
+    bus: Any = registry.events()
+    return [r.body | {"partitionKey": r.partition_key} for r in bus.read(HUB, start, 1000)]
+
+
+@pytest.fixture
+def stocked(registry: Registry) -> Registry:
+    put_node("DC1")
+    put_node("DC2")
+    put_supply("SKU1", "DC1", 10, threshold=3)
+    put_supply("SKU1", "DC2", 0)
+    return registry
+
+
+def test_each_changed_record_publishes_one_event_keyed_by_item(stocked: Registry) -> None:
+    feed(changed_docs(stocked))
+    events = published(stocked)
+    assert [(e["eventType"], e["partitionKey"], e["subject"], e["version"]) for e in events] == [
+        ("InventoryChanged", "SKU1", "SKU1", 2),
+        ("InventoryChanged", "SKU1", "SKU1", 2),
+    ]
+    assert events[0]["payload"] == {
+        "itemId": "SKU1",
+        "shipNode": "DC1",
+        "enterpriseCode": "BEAUTY_US",
+        "available": 10,
+        "infinite": False,
+        "status": "IN_STOCK",
+        "nodeVersion": 1,
+        "network": {"available": 10, "infinite": False, "status": "IN_STOCK"},
+    }
+    assert events[1]["payload"]["shipNode"] == "DC2"
+    cached = stocked.cache().get_versioned(supply_cache_key("SKU1"))
+    assert cached is not None
+    assert cached[1] == 2
+    assert sorted(r["shipNode"] for r in cached[0]["records"]) == ["DC1", "DC2"]
+
+
+def test_replayed_batch_publishes_nothing_new(stocked: Registry) -> None:
+    docs = changed_docs(stocked)
+    feed(docs)
+    first = published(stocked)
+    feed(docs)
+    again = published(stocked, len(first))
+    assert [(e["eventId"], e["version"]) for e in again] == [
+        (e["eventId"], e["version"]) for e in first
+    ]
+    newest: dict[tuple[str, str], int] = {}
+    delivered = []
+    for e in first + again:
+        key = (e["subject"], e["payload"]["shipNode"])
+        if newest.get(key, -1) < e["version"]:
+            newest[key] = e["version"]
+            delivered.append(e["eventId"])
+    assert delivered == [e["eventId"] for e in first]
+
+
+def test_boundary_events_only_on_crossings(stocked: Registry) -> None:
+    feed(changed_docs(stocked))
+    put_supply("SKU1", "DC1", 2, threshold=3)
+    feed(changed_docs(stocked))
+    put_supply("SKU1", "DC1", 1, threshold=3)
+    feed(changed_docs(stocked))
+    put_supply("SKU1", "DC1", 0, threshold=3)
+    feed(changed_docs(stocked))
+    feed(changed_docs(stocked))
+    put_supply("SKU1", "DC1", 30, threshold=3)
+    feed(changed_docs(stocked))
+    crossings = [
+        (e["eventType"], e["payload"]["previousStatus"], e["payload"]["status"], e["version"])
+        for e in published(stocked)
+        if e["eventType"] != "InventoryChanged"
+    ]
+    assert crossings == [
+        ("LowStockReached", "IN_STOCK", "LOW_STOCK", 3),
+        ("OutOfStock", "LOW_STOCK", "OUT_OF_STOCK", 5),
+        ("BackInStock", "OUT_OF_STOCK", "IN_STOCK", 6),
+    ]
+
+
+def test_status_documents_are_skipped(stocked: Registry) -> None:
+    feed(changed_docs(stocked))
+    start = len(published(stocked))
+    status_docs = [d for d in changed_docs(stocked) if d.get("docType") == "networkStatus"]
+    assert [d["id"] for d in status_docs] == ["SKU1@@BEAUTY_US"]
+    feed(status_docs)
+    assert published(stocked, start) == []
+
+
+def test_older_state_never_overwrites_the_cache(stocked: Registry) -> None:
+    svc = stocked.inventory()
+    old = svc.repo.records_for_items(["SKU1"])
+    put_supply("SKU1", "DC1", 7, threshold=3)
+    feed(changed_docs(stocked))
+    assert svc.remember("SKU1", old) is False
+    cached = stocked.cache().get_versioned(supply_cache_key("SKU1"))
+    assert cached is not None
+    assert cached[1] == 3
+    assert {r["shipNode"]: r["quantity"] for r in cached[0]["records"]} == {"DC1": 7, "DC2": 0}
+
+
+def test_a_failing_batch_raises_so_the_host_retries(stocked: Registry) -> None:
+    bus: Any = stocked.events()
+    bus.pause()
+    try:
+        with pytest.raises(Unavailable):
+            feed(changed_docs(stocked))
+    finally:
+        bus.resume()
+    assert published(stocked) == []
+    feed(changed_docs(stocked))
+    assert len(published(stocked)) == 2
