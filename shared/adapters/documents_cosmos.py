@@ -43,7 +43,12 @@ def _clean(doc: Any) -> Document:
 @contextmanager
 def _errors(what: str) -> Iterator[None]:
     """Translate SDK failures; messages name the operation and status, never a secret."""
-    from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+    from azure.core.exceptions import (
+        AzureError,
+        ClientAuthenticationError,
+        ServiceRequestError,
+        ServiceResponseError,
+    )
     from azure.cosmos import exceptions
 
     try:
@@ -65,6 +70,10 @@ def _errors(what: str) -> Iterator[None]:
         raise Unavailable(f"{what}: Cosmos DB answered {status}") from None
     except (ServiceRequestError, ServiceResponseError) as exc:
         raise Unavailable(f"{what}: Cosmos DB unreachable ({type(exc).__name__})") from None
+    except ClientAuthenticationError:
+        raise Unavailable(f"{what}: no token for Cosmos DB (managed identity)") from None
+    except AzureError as exc:
+        raise Unavailable(f"{what}: Cosmos DB request failed ({type(exc).__name__})") from None
 
 
 class CosmosDocumentStore:

@@ -1,0 +1,174 @@
+"""Documents of one container of the embedded store (``documents_embedded``).
+
+Each write runs in the store's write transaction, so the read of the current version,
+the etag and condition checks and the write see one consistent state.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from shared.adapters.documents_common import (
+    apply_patch,
+    document_id,
+    partition_key_of,
+    user_fields,
+)
+from shared.adapters.documents_sqlite_query import SqliteRenderer
+from shared.errors import Conflict, NotFound, PreconditionFailed
+from shared.ports import ContainerSpec, Document, Filter, PatchOp, Query
+
+if TYPE_CHECKING:
+    from shared.adapters.documents_embedded import EmbeddedDocumentStore
+
+
+def _pk(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+class EmbeddedContainer:
+    def __init__(self, store: EmbeddedDocumentStore, spec: ContainerSpec) -> None:
+        self._store = store
+        self._spec = spec
+
+    @property
+    def spec(self) -> ContainerSpec:
+        return self._spec
+
+    def _key(self, doc: Document) -> tuple[str, str]:
+        return document_id(doc), _pk(partition_key_of(self._spec, doc))
+
+    def _current(self, conn: sqlite3.Connection, id: str, pk: str) -> Document | None:
+        row = conn.execute(
+            "SELECT body FROM documents WHERE container = ? AND pk = ? AND id = ?",
+            (self._spec.name, pk, id),
+        ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def _store_doc(self, conn: sqlite3.Connection, doc: Document, *, insert: bool) -> Document:
+        id, pk = self._key(doc)
+        stored, seq = self._store.stamp(conn, doc)
+        verb = "INSERT" if insert else "INSERT OR REPLACE"
+        conn.execute(
+            f"{verb} INTO documents (container, pk, id, body, seq) VALUES (?, ?, ?, ?, ?)",
+            (self._spec.name, pk, id, json.dumps(stored), seq),
+        )
+        return stored
+
+    def read(self, id: str, partition_key: Any) -> Document:
+        doc = self._current(self._store.connection(), id, _pk(partition_key))
+        if doc is None:
+            raise NotFound(f"document {id!r} not found in {self._spec.name!r}")
+        return doc
+
+    def read_many(self, keys: Sequence[tuple[str, Any]]) -> list[Document]:
+        wanted = list(dict.fromkeys((id, _pk(pk)) for id, pk in keys))
+        if not wanted:
+            return []
+        pairs = ", ".join("(?, ?)" for _ in wanted)
+        params: list[Any] = [self._spec.name]
+        for id, pk in wanted:
+            params += [pk, id]
+        rows = (
+            self._store.connection()
+            .execute(
+                f"SELECT pk, id, body FROM documents WHERE container = ? "
+                f"AND (pk, id) IN (VALUES {pairs})",
+                params,
+            )
+            .fetchall()
+        )
+        found = {(id, pk): json.loads(body) for pk, id, body in rows}
+        return [found[key] for key in wanted if key in found]
+
+    def create(self, doc: Document) -> Document:
+        id, pk = self._key(doc)
+        with self._store.write_transaction() as conn:
+            if self._current(conn, id, pk) is not None:
+                raise Conflict(f"document {id!r} already exists in {self._spec.name!r}")
+            return self._store_doc(conn, doc, insert=True)
+
+    def upsert(self, doc: Document) -> Document:
+        self._key(doc)
+        with self._store.write_transaction() as conn:
+            return self._store_doc(conn, doc, insert=False)
+
+    def replace(self, doc: Document, *, if_match: str | None = None) -> Document:
+        id, pk = self._key(doc)
+        with self._store.write_transaction() as conn:
+            self._existing(conn, id, pk, if_match)
+            return self._store_doc(conn, doc, insert=False)
+
+    def delete(self, id: str, partition_key: Any, *, if_match: str | None = None) -> None:
+        pk = _pk(partition_key)
+        with self._store.write_transaction() as conn:
+            self._existing(conn, id, pk, if_match)
+            conn.execute(
+                "DELETE FROM documents WHERE container = ? AND pk = ? AND id = ?",
+                (self._spec.name, pk, id),
+            )
+
+    def patch(
+        self,
+        id: str,
+        partition_key: Any,
+        ops: Sequence[PatchOp],
+        *,
+        condition: Sequence[Filter] = (),
+        if_match: str | None = None,
+    ) -> Document:
+        pk = _pk(partition_key)
+        with self._store.write_transaction() as conn:
+            current = self._existing(conn, id, pk, if_match)
+            if condition:
+                renderer = SqliteRenderer()
+                where = renderer.where(condition)
+                params = {**renderer.params, "c": self._spec.name, "k": pk, "i": id}
+                holds = conn.execute(
+                    "SELECT 1 FROM documents WHERE container = :c AND pk = :k AND id = :i "
+                    f"AND {where}",
+                    params,
+                ).fetchone()
+                if holds is None:
+                    raise PreconditionFailed(
+                        f"the patch condition does not hold for document {id!r}"
+                    )
+            patched = apply_patch(self._spec, user_fields(current), ops)
+            return self._store_doc(conn, patched, insert=False)
+
+    def _existing(
+        self, conn: sqlite3.Connection, id: str, pk: str, if_match: str | None
+    ) -> Document:
+        current = self._current(conn, id, pk)
+        if current is None:
+            raise NotFound(f"document {id!r} not found in {self._spec.name!r}")
+        if if_match is not None and current["_etag"] != if_match:
+            raise PreconditionFailed(f"document {id!r} has changed (etag mismatch)")
+        return current
+
+    def query(self, query: Query, *, partition_key: Any = None) -> list[Document]:
+        sql, params = self._select("body", query, partition_key, ordered=True)
+        rows = self._store.connection().execute(sql, params).fetchall()
+        return [json.loads(body) for (body,) in rows]
+
+    def count(self, query: Query, *, partition_key: Any = None) -> int:
+        """Documents matching the filters; ``order_by``, ``limit`` and ``offset`` are ignored."""
+        sql, params = self._select("COUNT(*)", query, partition_key, ordered=False)
+        return int(self._store.connection().execute(sql, params).fetchone()[0])
+
+    def _select(
+        self, what: str, query: Query, partition_key: Any, *, ordered: bool
+    ) -> tuple[str, dict[str, Any]]:
+        renderer = SqliteRenderer()
+        where = renderer.where(query.filters)
+        tail = renderer.order_limit(query) if ordered else ""
+        params = {**renderer.params, "c": self._spec.name}
+        scope = ""
+        if partition_key is not None:
+            scope = " AND pk = :k"
+            params["k"] = _pk(partition_key)
+        sql = f"SELECT {what} FROM documents WHERE container = :c{scope} AND ({where}) {tail}"
+        return sql, params
