@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import azure.functions as func
+import pytest
 
 import function_app
+from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
 from shared.inventory.model import Capability, Location, NodeType, ShipNodeSpec
@@ -17,7 +21,7 @@ from shared.inventory.repository import ContainerNames, InventoryRepository
 from shared.inventory.service import InventoryService
 from shared.ports import ContainerSpec
 from shared.security import INVENTORY_ADMIN, INVENTORY_RESERVE
-from tests.conftest import TEST_SIGNING_KEY
+from tests.conftest import TEST_SIGNING_KEY, embedded_settings
 
 ENTERPRISE = "BEAUTY_US"
 ADMIN = mint_local_token(TEST_SIGNING_KEY, subject="admin-7", roles=[INVENTORY_ADMIN])
@@ -179,3 +183,28 @@ def service_over(registry: Registry, hook: Hook) -> InventoryService:
     base = registry.inventory()
     repo = InventoryRepository(HookedStore(registry.documents(), hook), ContainerNames())
     return InventoryService(repo, registry.cache(), base.config, registry.events())
+
+
+def store_settings(request: pytest.FixtureRequest, tmp_path: Path, store: str) -> Registry:
+    if store == "embedded":
+        return Registry(embedded_settings(tmp_path))
+    endpoint, key = request.getfixturevalue("cosmos_server")
+    return Registry(
+        embedded_settings(
+            tmp_path,
+            COSMOS_ENDPOINT=endpoint,
+            COSMOS_KEY=key,
+            COSMOS_VERIFY_TLS=False,
+            COSMOS_CREATE_CONTAINERS=True,
+            COSMOS_DATABASE=f"inv{uuid.uuid4().hex[:12]}",
+        )
+    )
+
+
+@pytest.fixture(name="reg", params=["embedded", "cosmos"])
+def store_registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registry]:
+    """Overrides the shared fixture: each inventory trigger test runs on the embedded
+    store and on cosmosdb-server."""
+    reg = store_settings(request, tmp_path, request.param)
+    with bootstrap.use_registry(reg):
+        yield reg

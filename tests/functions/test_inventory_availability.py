@@ -8,11 +8,17 @@ import pytest
 
 from shared.bootstrap import Registry
 from shared.inventory.model import Capability, NodeType
-from tests.functions.inventory_client import availability, call, put_node, put_supply
+from tests.functions.inventory_client import (
+    availability,
+    call,
+    put_node,
+    put_supply,
+    store_registry,  # noqa: F401
+)
 
 
 @pytest.fixture
-def stocked(registry: Registry) -> Registry:
+def stocked(reg: Registry) -> Registry:
     put_node("DC1")
     put_node("ST1", node_type=NodeType.STORE, capabilities=(Capability.SHIP, Capability.PICKUP))
     put_node("ST2", node_type=NodeType.STORE, capabilities=(Capability.PICKUP,))
@@ -22,7 +28,7 @@ def stocked(registry: Registry) -> Registry:
     put_supply("SKU1", "ST2", 0)
     put_supply("SKU1", "OFF", 90)
     put_supply("INF", "DC1", 0, infinite=True)
-    return registry
+    return reg
 
 
 def test_get_availability_caps_and_reports_status(stocked: Registry) -> None:

@@ -11,13 +11,18 @@ from shared.bootstrap import Registry
 from shared.errors import Unavailable
 from shared.inventory.service import supply_cache_key
 from shared.ports import Query
-from tests.functions.inventory_client import function, put_node, put_supply
+from tests.functions.inventory_client import (
+    function,
+    put_node,
+    put_supply,
+    store_registry,  # noqa: F401
+)
 
 HUB = "inventory-updates"
 
 
-def changed_docs(registry: Registry) -> list[dict[str, Any]]:
-    container = registry.inventory().repo.supply
+def changed_docs(reg: Registry) -> list[dict[str, Any]]:
+    container = reg.inventory().repo.supply
     return container.query(Query())
 
 
@@ -26,18 +31,18 @@ def feed(docs: list[dict[str, Any]]) -> None:
     function("inventory_change_feed")(batch)
 
 
-def published(registry: Registry, start: int = 0) -> list[dict[str, Any]]:
-    bus: Any = registry.events()
+def published(reg: Registry, start: int = 0) -> list[dict[str, Any]]:
+    bus: Any = reg.events()
     return [r.body | {"partitionKey": r.partition_key} for r in bus.read(HUB, start, 1000)]
 
 
 @pytest.fixture
-def stocked(registry: Registry) -> Registry:
+def stocked(reg: Registry) -> Registry:
     put_node("DC1")
     put_node("DC2")
     put_supply("SKU1", "DC1", 10, threshold=3)
     put_supply("SKU1", "DC2", 0)
-    return registry
+    return reg
 
 
 def test_each_changed_record_publishes_one_event_keyed_by_item(stocked: Registry) -> None:

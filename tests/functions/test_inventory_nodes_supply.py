@@ -16,10 +16,11 @@ from tests.functions.inventory_client import (
     node_body,
     put_node,
     put_supply,
+    store_registry,  # noqa: F401
 )
 
 
-def test_put_ship_node_creates_then_replaces(registry: Registry) -> None:
+def test_put_ship_node_creates_then_replaces(reg: Registry) -> None:
     first = put_node("DC_EAST")
     assert first.status == 201
     assert (first.json["shipNode"], first.json["nodeType"], first.json["version"]) == (
@@ -35,7 +36,7 @@ def test_put_ship_node_creates_then_replaces(registry: Registry) -> None:
         "INACTIVE",
         "10001",
     )
-    audit = registry.inventory().repo.list_audit("DC_EAST")
+    audit = reg.inventory().repo.list_audit("DC_EAST")
     assert [(a["operation"], a["employeeId"]) for a in audit] == [
         ("PUT_SHIP_NODE", "admin-7"),
         ("PUT_SHIP_NODE", "admin-7"),
@@ -44,7 +45,7 @@ def test_put_ship_node_creates_then_replaces(registry: Registry) -> None:
     assert audit[1]["changes"]["after"]["status"] == "INACTIVE"
 
 
-def test_list_ship_nodes_by_enterprise(registry: Registry) -> None:
+def test_list_ship_nodes_by_enterprise(reg: Registry) -> None:
     put_node("DC_B")
     put_node("ST_A", node_type=NodeType.STORE)
     put_node("OTHER", enterprise="OTHER_CO")
@@ -94,19 +95,19 @@ def _node_put(token: str | None, body: Any, ship_node: str = "N1") -> Any:
     ],
 )
 def test_put_ship_node_errors(
-    registry: Registry, token: str | None, body: Any, ship_node: str, status: int, code: str
+    reg: Registry, token: str | None, body: Any, ship_node: str, status: int, code: str
 ) -> None:
     put_node("TAKEN")
     resp = _node_put(token, body, ship_node)
     assert (resp.status, resp.code) == (status, code)
 
 
-def test_get_unknown_ship_node_is_404(registry: Registry) -> None:
+def test_get_unknown_ship_node_is_404(reg: Registry) -> None:
     resp = call("get_ship_node", "GET", "ship-nodes/NOPE", route={"shipNode": "NOPE"})
     assert (resp.status, resp.code) == (404, "SHIP_NODE_NOT_FOUND")
 
 
-def test_put_supply_creates_updates_and_audits(registry: Registry) -> None:
+def test_put_supply_creates_updates_and_audits(reg: Registry) -> None:
     put_node("DC1")
     created = put_supply("SKU1", "DC1", 10, safetyStock=2, threshold=3)
     assert created.status == 201
@@ -138,7 +139,7 @@ def test_put_supply_creates_updates_and_audits(registry: Registry) -> None:
         updated.json["infinite"],
         updated.json["version"],
     ) == (200, 7, 0, True, 2)
-    audit = registry.inventory().repo.list_audit("SKU1@DC1")
+    audit = reg.inventory().repo.list_audit("SKU1@DC1")
     assert [(a["operation"], a["employeeId"], a["formName"]) for a in audit] == [
         ("SET_SUPPLY", "admin-7", "PUT /inventory/{itemId}/nodes/{shipNode}"),
         ("SET_SUPPLY", "admin-7", "PUT /inventory/{itemId}/nodes/{shipNode}"),
@@ -175,7 +176,7 @@ def test_put_supply_creates_updates_and_audits(registry: Registry) -> None:
     ],
 )
 def test_put_supply_errors(
-    registry: Registry, ship_node: str, body: Any, token: str | None, status: int, code: str
+    reg: Registry, ship_node: str, body: Any, token: str | None, status: int, code: str
 ) -> None:
     put_node("DC1")
     resp = call(
@@ -189,7 +190,7 @@ def test_put_supply_errors(
     assert (resp.status, resp.code) == (status, code)
 
 
-def test_get_missing_supply_is_404(registry: Registry) -> None:
+def test_get_missing_supply_is_404(reg: Registry) -> None:
     resp = call(
         "get_supply",
         "GET",
@@ -210,12 +211,12 @@ def adjust(adjustments: list[dict[str, Any]], reason: str = "cycle count") -> An
     )
 
 
-def quantities(registry: Registry) -> dict[str, int]:
-    svc = registry.inventory()
+def quantities(reg: Registry) -> dict[str, int]:
+    svc = reg.inventory()
     return {f"{i}@{n}": svc.get_supply(i, n).quantity for i, n in (("A", "DC1"), ("B", "DC1"))}
 
 
-def test_adjustments_apply_deltas_and_audit_reason(registry: Registry) -> None:
+def test_adjustments_apply_deltas_and_audit_reason(reg: Registry) -> None:
     put_node("DC1")
     put_supply("A", "DC1", 10)
     put_supply("B", "DC1", 5)
@@ -231,7 +232,7 @@ def test_adjustments_apply_deltas_and_audit_reason(registry: Registry) -> None:
         ("A", 6, 2),
         ("B", 11, 2),
     ]
-    audit = registry.inventory().repo.list_audit("A@DC1")[-1]
+    audit = reg.inventory().repo.list_audit("A@DC1")[-1]
     assert (audit["operation"], audit["reason"], audit["changes"]) == (
         "ADJUST_INVENTORY",
         "damaged",
@@ -269,11 +270,11 @@ def test_adjustments_apply_deltas_and_audit_reason(registry: Registry) -> None:
     ],
 )
 def test_adjustment_errors_change_nothing(
-    registry: Registry, lines: list[dict[str, Any]], status: int, code: str
+    reg: Registry, lines: list[dict[str, Any]], status: int, code: str
 ) -> None:
     put_node("DC1")
     put_supply("A", "DC1", 10)
     put_supply("B", "DC1", 5)
     resp = adjust(lines)
     assert (resp.status, resp.code) == (status, code)
-    assert quantities(registry) == {"A@DC1": 10, "B@DC1": 5}
+    assert quantities(reg) == {"A@DC1": 10, "B@DC1": 5}

@@ -21,21 +21,22 @@ from tests.functions.inventory_client import (
     reservation_action,
     reserve,
     service_over,
+    store_registry,  # noqa: F401
 )
 
 
 @pytest.fixture
-def stocked(registry: Registry) -> Registry:
+def stocked(reg: Registry) -> Registry:
     put_node("DC1")
     put_node("DC2")
     put_supply("A", "DC1", 10)
     put_supply("A", "DC2", 3)
     put_supply("B", "DC1", 2)
-    return registry
+    return reg
 
 
-def supply(registry: Registry, item: str, node: str) -> tuple[int, int]:
-    record = registry.inventory().get_supply(item, node)
+def supply(reg: Registry, item: str, node: str) -> tuple[int, int]:
+    record = reg.inventory().get_supply(item, node)
     return record.quantity, record.reserved
 
 
@@ -251,14 +252,14 @@ def test_unknown_reservation_is_404(stocked: Registry, name: str, method: str, s
     assert (resp.status, resp.code) == (404, "RESERVATION_NOT_FOUND")
 
 
-def reserve_in_the_past(registry: Registry, rid: str, qty: int, age: float = 120) -> None:
+def reserve_in_the_past(reg: Registry, rid: str, qty: int, age: float = 120) -> None:
     request = ReserveInventory(
         reservation_id=rid,
         enterprise_code=ENTERPRISE,
         lines=(ReservationLine(item_id="A", quantity=qty, ship_node="DC1"),),
         ttl_seconds=60,
     )
-    registry.inventory().reservations.reserve(request, time.time() - age)
+    reg.inventory().reservations.reserve(request, time.time() - age)
 
 
 def test_availability_ignores_expired_holds_before_the_timer(stocked: Registry) -> None:
