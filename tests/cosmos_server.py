@@ -79,8 +79,19 @@ def running_cosmos_server() -> Iterator[str]:
         text=True,
         env={**os.environ, "COSMOSDB_SERVER_HOST": "127.0.0.1"},
     )
+    lines: queue.Queue[str] = queue.Queue()
+    output = process.stdout
+    assert output is not None
+
+    def pump() -> None:
+        """Drain the server's output so it never blocks on a full pipe."""
+        for line in output:
+            lines.put(line)
+
+    pumping = threading.Thread(target=pump, name="cosmosdb-server-output", daemon=True)
+    pumping.start()
     try:
-        yield _wait_until_ready(process)
+        yield _wait_until_ready(process, lines)
     finally:
         process.terminate()
         try:
@@ -88,17 +99,11 @@ def running_cosmos_server() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+        pumping.join(timeout=5)
+        output.close()
 
 
-def _wait_until_ready(process: subprocess.Popen[str]) -> str:
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-
-    threading.Thread(target=pump, name="cosmosdb-server-output", daemon=True).start()
+def _wait_until_ready(process: subprocess.Popen[str], lines: queue.Queue[str]) -> str:
     deadline = time.monotonic() + STARTUP_SECONDS
     seen: list[str] = []
     while time.monotonic() < deadline:
