@@ -43,6 +43,7 @@ def serve(args: argparse.Namespace) -> int:
         port=port,
         poll_interval=args.poll_interval,
         config=load_host_config(Path("host.json")),
+        cors=local.cors,
     )
     print(f"devhost serving {args.app} on {host.base_url} (Ctrl-C stops)")
     for line in host.banner():
@@ -131,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as exc:
         print(f"configuration error: {exc.message}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return code

@@ -57,6 +57,7 @@ class LocalSettings:
     applied: tuple[str, ...]
     kept: tuple[str, ...]
     port: int | None
+    cors: tuple[str, ...] = ()
 
 
 def apply_local_settings(
@@ -79,5 +80,7 @@ def apply_local_settings(
             continue
         env[name] = "" if value is None else str(value)
         applied.append(name)
-    port = (data.get("Host") or {}).get("LocalHttpPort")
-    return LocalSettings(tuple(applied), tuple(kept), int(port) if port else None)
+    host = data.get("Host") or {}
+    port = host.get("LocalHttpPort")
+    cors = tuple(o.strip() for o in str(host.get("CORS") or "").split(",") if o.strip())
+    return LocalSettings(tuple(applied), tuple(kept), int(port) if port else None, cors)

@@ -45,6 +45,7 @@ class DevHost:
         config: HostConfig | None = None,
         env: Mapping[str, str] | None = None,
         quiet: bool = False,
+        cors: tuple[str, ...] = (),
     ) -> None:
         self.config = config or HostConfig()
         self.registry = bootstrap.registry()
@@ -66,7 +67,7 @@ class DevHost:
         self.port = int(self._socket.getsockname()[1])
         self.server = uvicorn.Server(
             uvicorn.Config(
-                build_asgi(self.router),
+                build_asgi(self.router, cors),
                 lifespan="off",
                 log_config=None if quiet else uvicorn.config.LOGGING_CONFIG,
                 access_log=not quiet,
@@ -128,7 +129,11 @@ class DevHost:
 
     def start_background(self) -> None:
         """Start the triggers and the HTTP server on threads; returns once it listens."""
-        self._start_triggers()
+        try:
+            self._start_triggers()
+        except BaseException:
+            self.stop()
+            raise
         thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self._socket]}, name="devhost-http"
         )
@@ -143,8 +148,8 @@ class DevHost:
 
     def serve_forever(self) -> None:
         """Run the HTTP server on this thread until Ctrl-C, then stop everything."""
-        self._start_triggers()
         try:
+            self._start_triggers()
             self.server.run(sockets=[self._socket])
         finally:
             self.stop()

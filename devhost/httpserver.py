@@ -16,6 +16,8 @@ from typing import Any
 
 import azure.functions as func
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -71,7 +73,10 @@ def to_response(result: Any) -> Response:
     return Response(json.dumps(result), 200, media_type="application/json")
 
 
-def build_asgi(router: Router) -> Starlette:
+def build_asgi(router: Router, cors: Sequence[str] = ()) -> Starlette:
+    """``cors`` lists allowed origins (``local.settings.json`` ``Host.CORS``), as Core
+    Tools applies them locally; empty means no CORS headers."""
+
     async def dispatch(request: Request) -> Response:
         method = request.method.upper()
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
@@ -101,4 +106,15 @@ def build_asgi(router: Router) -> Starlette:
             return Response(status_code=500)
 
     methods = [*HTTP_METHODS, "TRACE"]
-    return Starlette(routes=[Route("/{path:path}", dispatch, methods=methods)])
+    middleware = (
+        [
+            Middleware(
+                CORSMiddleware, allow_origins=list(cors), allow_methods=["*"], allow_headers=["*"]
+            )
+        ]
+        if cors
+        else []
+    )
+    return Starlette(
+        routes=[Route("/{path:path}", dispatch, methods=methods)], middleware=middleware
+    )

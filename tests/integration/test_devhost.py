@@ -11,7 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
+from devhost.expressions import settings_values
+from devhost.httpserver import Router, build_asgi
+from devhost.index import index_app
 from devhost.testing import DevHostHandle, running_devhost
 from shared import bootstrap
 from shared.bootstrap import Registry
@@ -131,6 +135,21 @@ def test_http_status_handling(
         status,
         allow,
         body,
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [("http://shop.test", "http://shop.test"), ("http://evil.test", None)],
+    ids=["allowed-origin", "other-origin"],
+)
+def test_cors_from_local_settings(origin: str, allowed: str | None) -> None:
+    index = index_app(build_app(Recorder()), {}, settings_values(), "api")
+    client = TestClient(build_asgi(Router(index.http), cors=("http://shop.test",)))
+    response = client.get("/api/items/1", headers={"Origin": origin})
+    assert (response.status_code, response.headers.get("access-control-allow-origin")) == (
+        200,
+        allowed,
     )
 
 

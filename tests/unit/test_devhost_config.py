@@ -19,14 +19,19 @@ def test_local_settings_fill_the_environment_but_the_environment_wins(tmp_path: 
             {
                 "IsEncrypted": False,
                 "Values": {"A": "from-file", "B": "from-file", "C": None},
-                "Host": {"LocalHttpPort": 7072},
+                "Host": {"LocalHttpPort": 7072, "CORS": "http://a.test, http://b.test"},
             }
         )
     )
     env = {"B": "from-env"}
     loaded = apply_local_settings(path, env)
     assert env == {"A": "from-file", "B": "from-env", "C": ""}
-    assert (loaded.applied, loaded.kept, loaded.port) == (("A", "C"), ("B",), 7072)
+    assert (loaded.applied, loaded.kept, loaded.port, loaded.cors) == (
+        ("A", "C"),
+        ("B",),
+        7072,
+        ("http://a.test", "http://b.test"),
+    )
 
 
 def test_missing_local_settings_change_nothing(tmp_path: Path) -> None:
