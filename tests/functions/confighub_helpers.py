@@ -19,7 +19,15 @@ from tests.conftest import TEST_SIGNING_KEY, embedded_settings
 
 ADMIN = "ConfigHub.Admin"
 READER = "ConfigHub.Reader"
-FUNCTIONS = {f.get_function_name(): f for f in function_app.app.get_functions()}
+
+
+def _index() -> dict[str, Any]:
+    """``get_functions`` refuses to index an app twice in one process: start clean."""
+    function_app.app.functions_bindings = {}
+    return {f.get_function_name(): f for f in function_app.app.get_functions()}
+
+
+FUNCTIONS = _index()
 
 
 def token(*roles: str, subject: str = "alice@example.com") -> str:
