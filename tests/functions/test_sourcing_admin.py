@@ -1,0 +1,178 @@
+"""GET/PUT of carrier services and sourcing rules: Sourcing.Admin, ETags, precise errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import azure.functions as func
+import pytest
+
+from shared.adapters.tokens import mint_local_token
+from shared.bootstrap import Registry
+from shared.security import INVENTORY_ADMIN, SOURCING_ADMIN
+from shared.sourcing.demo import demo_carrier_services, demo_rules
+from tests.conftest import TEST_SIGNING_KEY
+from tests.functions.inventory_client import Response, function
+
+
+def call(
+    name: str,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    route: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    sent = {"Content-Type": "application/json", **(headers or {})}
+    if token is not None:
+        sent["Authorization"] = f"Bearer {token}"
+    req = func.HttpRequest(
+        method=method,
+        url=f"http://localhost/api/{path}",
+        body=json.dumps(body).encode() if body is not None else b"",
+        headers=sent,
+        params=params or {},
+        route_params=route or {},
+    )
+    return Response(function(name)(req))
+
+
+ADMIN = mint_local_token(TEST_SIGNING_KEY, subject="ops-1", roles=[SOURCING_ADMIN])
+OTHER = mint_local_token(TEST_SIGNING_KEY, subject="ops-2", roles=[INVENTORY_ADMIN])
+GROUND = demo_carrier_services("BEAUTY_US")[0].model_dump(
+    mode="json", by_alias=True, exclude={"etag"}
+)
+HOME = demo_rules("BEAUTY_US")[0].model_dump(mode="json", by_alias=True, exclude={"etag"})
+
+KINDS = [
+    pytest.param("carrier_service", "carrier-services", GROUND, id="carrier-service"),
+    pytest.param("sourcing_rule", "sourcing-rules", HOME, id="sourcing-rule"),
+]
+
+
+def put(
+    kind: str,
+    path: str,
+    body: dict[str, Any],
+    *,
+    token: str | None = ADMIN,
+    if_match: str | None = None,
+) -> Response:
+    headers = {"If-Match": if_match} if if_match else None
+    return call(
+        f"put_{kind}",
+        "PUT",
+        f"{path}/{body['id']}",
+        body=body,
+        route={"id": body["id"]},
+        token=token,
+        headers=headers,
+    )
+
+
+def get(kind: str, path: str, id: str, *, token: str | None = ADMIN, **params: str) -> Response:
+    return call(f"get_{kind}", "GET", f"{path}/{id}", route={"id": id}, token=token, params=params)
+
+
+@pytest.mark.parametrize(("kind", "path", "body"), KINDS)
+def test_put_then_get_round_trips_with_an_etag(
+    registry: Registry, kind: str, path: str, body: dict[str, Any]
+) -> None:
+    stored = put(kind, path, body)
+    assert stored.status == 200
+    assert stored.json == body
+    fetched = get(kind, path, body["id"])
+    assert (fetched.status, fetched.json) == (200, body)
+    assert fetched.headers["ETag"] == stored.headers["ETag"]
+    scoped = get(kind, path, body["id"], enterpriseCode="BEAUTY_US")
+    assert (scoped.status, scoped.json) == (200, body)
+
+
+@pytest.mark.parametrize(("kind", "path", "body"), KINDS)
+def test_if_match_guards_against_lost_updates(
+    registry: Registry, kind: str, path: str, body: dict[str, Any]
+) -> None:
+    first = put(kind, path, body)
+    second = put(kind, path, body, if_match=first.headers["ETag"])
+    assert second.status == 200
+    stale = put(kind, path, body, if_match=first.headers["ETag"])
+    assert (stale.status, stale.code) == (412, "PRECONDITION_FAILED")
+
+
+@pytest.mark.parametrize(("kind", "path", "body"), KINDS)
+@pytest.mark.parametrize(
+    ("token", "status", "code"),
+    [
+        pytest.param(None, 401, "UNAUTHORIZED", id="anonymous"),
+        pytest.param(OTHER, 403, "FORBIDDEN", id="wrong-role"),
+    ],
+)
+def test_reads_and_writes_need_sourcing_admin(
+    registry: Registry,
+    kind: str,
+    path: str,
+    body: dict[str, Any],
+    token: str | None,
+    status: int,
+    code: str,
+) -> None:
+    assert (
+        put(kind, path, body, token=token).status,
+        get(kind, path, body["id"], token=token).status,
+    ) == (status, status)
+    assert put(kind, path, body, token=token).code == code
+
+
+@pytest.mark.parametrize(("kind", "path", "body"), KINDS)
+def test_unknown_id_is_404(registry: Registry, kind: str, path: str, body: dict[str, Any]) -> None:
+    resp = get(kind, path, "missing")
+    assert (resp.status, resp.code) == (404, "NOT_FOUND")
+
+
+def test_body_id_must_match_the_url(registry: Registry) -> None:
+    resp = call(
+        "put_carrier_service",
+        "PUT",
+        "carrier-services/other",
+        body=GROUND,
+        route={"id": "other"},
+        token=ADMIN,
+    )
+    assert (resp.status, resp.code) == (422, "ID_MISMATCH")
+
+
+INVALID = [
+    (
+        "unknown-holiday-country",
+        {"pickupCalendar": {"slots": {"MON": ["17:00"]}, "holidays": {"country": "XX"}}},
+        "pickupCalendar.holidays.country",
+    ),
+    ("no-pickup-slot", {"pickupCalendar": {"slots": {}}}, ""),
+    ("bad-weekday", {"deliveryCalendar": {"weekdays": ["MONDAY"]}}, "deliveryCalendar.weekdays.0"),
+    ("negative-transit", {"transitDays": -1}, "transitDays"),
+    (
+        "zones-out-of-order",
+        {
+            "transitZones": [
+                {"zone": "3", "upToMiles": 300, "transitDays": 2},
+                {"zone": "2", "upToMiles": 150, "transitDays": 1},
+            ]
+        },
+        "transitZones",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"), [pytest.param(*row[1:], id=row[0]) for row in INVALID]
+)
+def test_invalid_carrier_service_is_400(
+    registry: Registry, change: dict[str, Any], field: str
+) -> None:
+    resp = put("carrier_service", "carrier-services", {**GROUND, **change})
+    assert (resp.status, resp.code) == (400, "VALIDATION_FAILED")
+    assert field in [d["field"] for d in resp.json["error"]["details"]]
