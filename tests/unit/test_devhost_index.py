@@ -42,7 +42,8 @@ def _app() -> func.FunctionApp:
         container_name="%COSMOS_CONTAINER_INVENTORY%",
         lease_container_prefix="inv-",
         max_items_per_invocation=25,
-        start_from_beginning=True,
+        # azure-functions annotates this flag as ``time``; the binding takes a bool
+        start_from_beginning=True,  # type: ignore[arg-type]
     )
     def on_changes(docs: func.DocumentList) -> None:
         return None

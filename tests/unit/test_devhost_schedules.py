@@ -88,7 +88,7 @@ def test_resolve(value: str | None, env: dict[str, str], expected: str | None) -
 
 
 def test_resolve_prefers_an_explicit_settings_value_to_the_default() -> None:
-    values = settings_values(Settings(HUB_INVENTORY_UPDATES="inv-test"))  # type: ignore[call-arg]
+    values = settings_values(Settings(HUB_INVENTORY_UPDATES="inv-test"))
     assert resolve("%HUB_INVENTORY_UPDATES%", {}, values) == "inv-test"
 
 
