@@ -3,6 +3,9 @@
 import azure.functions as func
 
 from functions import (
+    catalog_admin,
+    catalog_events,
+    catalog_graphql,
     confighub_configs,
     confighub_events,
     confighub_groups,
@@ -28,3 +31,6 @@ app.register_functions(inventory_availability.bp)
 app.register_functions(inventory_reservations.bp)
 app.register_functions(inventory_feed.bp)
 app.register_functions(sourcing.bp)
+app.register_functions(catalog_graphql.bp)
+app.register_functions(catalog_admin.bp)
+app.register_functions(catalog_events.bp)

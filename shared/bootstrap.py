@@ -17,6 +17,8 @@ from shared.errors import ConfigurationError, DomainError
 from shared.ports import Cache, DocumentStore, EventPublisher, TokenVerifier
 
 if TYPE_CHECKING:
+    from shared.catalog.service import CatalogService
+    from shared.catalog.source import CatalogSource
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
     from shared.settings import Settings
@@ -266,6 +268,68 @@ class Registry:
             )
 
         return self._once("sourcing", build)
+
+    def catalog_source(self) -> CatalogSource:
+        """commercetools when CTP_PROJECT_KEY is set, else the local catalog."""
+
+        def build() -> CatalogSource:
+            s = self.settings
+            if not s.ctp_project_key:
+                from shared.catalog.local_source import LocalCatalogSource
+
+                return LocalCatalogSource(self.documents(), s.cosmos_container_products)
+            from shared.adapters.commercetools import CommercetoolsClient
+            from shared.catalog.commercetools_source import CommercetoolsSource
+
+            if not s.ctp_client_id or s.ctp_client_secret is None:
+                raise ConfigurationError(
+                    "CTP_CLIENT_ID and CTP_CLIENT_SECRET are required with CTP_PROJECT_KEY"
+                )
+            client = CommercetoolsClient(
+                project_key=s.ctp_project_key,
+                client_id=s.ctp_client_id,
+                client_secret=s.ctp_client_secret.get_secret_value(),
+                auth_url=s.ctp_auth_url,
+                api_url=s.ctp_api_url,
+                scopes=s.ctp_scopes,
+                cache=self.cache(),
+                timeout=s.ctp_timeout_seconds,
+            )
+            return CommercetoolsSource(client, locale=s.ctp_locale)
+
+        return self._once("catalog_source", build)
+
+    def catalog(self) -> CatalogService:
+        def build() -> CatalogService:
+            from shared.catalog.cache import CacheTtls
+            from shared.catalog.service import CatalogOptions, CatalogService
+            from shared.catalog_bridges import InventoryStockLevels, SourcingPromises
+
+            s = self.settings
+            return CatalogService(
+                self.catalog_source(),
+                self.cache(),
+                self.events(),
+                availability=InventoryStockLevels(self.inventory),
+                delivery=SourcingPromises(self.sourcing),
+                options=CatalogOptions(
+                    max_cost=s.catalog_max_cost,
+                    max_depth=s.catalog_max_depth,
+                    default_enterprise=s.catalog_default_enterprise,
+                    default_currency=s.catalog_default_currency,
+                    persisted_query_ttl=s.catalog_persisted_query_ttl_seconds,
+                    hub_catalog_updates=s.hub_catalog_updates,
+                    service_id=s.service_id,
+                ),
+                ttls=CacheTtls(
+                    products=s.catalog_cache_ttl_seconds,
+                    taxonomy=s.catalog_cache_ttl_seconds,
+                    lookups=s.catalog_cache_ttl_seconds,
+                    availability=s.catalog_availability_ttl_seconds,
+                ),
+            )
+
+        return self._once("catalog", build)
 
 
 class _InventoryAvailability:

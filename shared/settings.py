@@ -209,6 +209,9 @@ class Settings(BaseSettings):
     catalog_default_currency: str = Field(
         "USD", alias="CATALOG_DEFAULT_CURRENCY", json_schema_extra=AZURE_OPTIONAL
     )
+    catalog_consumer_group: str = Field(
+        "$Default", alias="CATALOG_CONSUMER_GROUP", json_schema_extra=IN_AZURE
+    )
     # commercetools (catalog source when CTP_PROJECT_KEY is set; the secret is a Key Vault
     # reference in Azure)
     ctp_project_key: str | None = Field(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 from pydantic.alias_generators import to_camel
 
 
@@ -143,3 +144,47 @@ class SearchPage(CatalogModel):
     product_ids: tuple[str, ...]
     total: int | None = None
     """Set when the source had it for free; else ask ``count_products``."""
+
+
+class GraphQLRequest(CatalogModel):
+    query: str | None = None
+    variables: dict[str, Any] | None = None
+    operation_name: str | None = None
+    extensions: dict[str, Any] | None = None
+
+
+class ProductDraft(CatalogModel):
+    """The body of an admin upsert: a product without its id, dates and version."""
+
+    model_config = ConfigDict(
+        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="forbid"
+    )
+
+    name: str = Field(min_length=1, max_length=200)
+    slug: str = Field(min_length=1, max_length=200, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    description: str = Field("", max_length=5000)
+    status: ProductStatus = ProductStatus.ACTIVE
+    brand_id: str | None = None
+    category_ids: tuple[str, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    variants: tuple[Variant, ...] = Field(min_length=1, max_length=100)
+    media: tuple[Media, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_skus(self) -> ProductDraft:
+        skus = [v.sku for v in self.variants]
+        if len(set(skus)) != len(skus):
+            raise ValueError("variant SKUs must be unique")
+        return self
+
+    @property
+    def skus(self) -> tuple[str, ...]:
+        return tuple(v.sku for v in self.variants)
+
+    def to_product(self, product_id: str, now: datetime) -> Product:
+        return Product(
+            product_id=product_id,
+            created_date=now,
+            modified_date=now,
+            **{name: getattr(self, name) for name in type(self).model_fields},
+        )

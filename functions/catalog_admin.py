@@ -1,0 +1,33 @@
+"""Admin upsert of a product in the local catalog (``Catalog.Admin``).
+
+``If-Match`` carries the product version the caller last read; without it the write
+still cannot lose a concurrent update (the store write is conditional), it just wins.
+"""
+
+from __future__ import annotations
+
+import azure.functions as func
+from pydantic import Field
+
+from functions._http import Call, Reply, WireModel, endpoint
+from shared import bootstrap
+from shared.catalog.model import ProductDraft
+from shared.security import CATALOG_ADMIN
+
+bp = func.Blueprint()
+
+
+class ProductRoute(WireModel):
+    product_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@bp.route(route="products/{productId}", methods=["PUT"], auth_level=func.AuthLevel.FUNCTION)
+@endpoint(body=ProductDraft, route=ProductRoute, roles=[CATALOG_ADMIN])
+def put_product(call: Call[ProductDraft, None, ProductRoute]) -> Reply:
+    if_match = (call.header("If-Match") or "").strip('"') or None
+    saved = (
+        bootstrap.registry()
+        .catalog()
+        .upsert_product(call.route.product_id, call.body, if_match=if_match)
+    )
+    return Reply(200, saved, headers={"ETag": f'"{saved.version}"'})

@@ -1,0 +1,195 @@
+"""Read-through cache of products, categories and brands, with a version in each entry.
+
+Products are guarded by their own version: a reader that fetched version 4 can never
+overwrite the version 5 an admin write or an event refresh put there. Lists (categories,
+brands) and availability have no single version, so their entries carry the instant the
+backend read began: a read that started earlier always loses to one that started later.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shared.catalog.model import Brand, Category, Product
+from shared.catalog.source import AvailabilityLookup, CatalogSource, StockLevel
+from shared.ports import Cache
+
+PREFIX = "catalog:"
+
+
+def product_key(product_id: str) -> str:
+    return f"{PREFIX}product:{product_id}"
+
+
+def slug_key(slug: str) -> str:
+    return f"{PREFIX}slug:{slug}"
+
+
+def sku_key(sku: str) -> str:
+    return f"{PREFIX}sku:{sku}"
+
+
+def availability_key(enterprise: str, sku: str) -> str:
+    return f"{PREFIX}availability:{enterprise}:{sku}"
+
+
+CATEGORIES_KEY = f"{PREFIX}categories"
+BRANDS_KEY = f"{PREFIX}brands"
+
+
+def read_stamp() -> int:
+    """Version for entries without one of their own: when the backend read began (µs)."""
+    return time.time_ns() // 1000
+
+
+@dataclass(frozen=True)
+class CacheTtls:
+    products: int = 3600
+    taxonomy: int = 3600
+    lookups: int = 3600
+    availability: int = 30
+
+
+class CatalogCache:
+    def __init__(self, cache: Cache, source: CatalogSource, ttls: CacheTtls) -> None:
+        self.cache = cache
+        self.source = source
+        self.ttls = ttls
+
+    # --- products --------------------------------------------------------------------
+    def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
+        """One cache round trip; one source call for whatever was missing."""
+        wanted = list(dict.fromkeys(product_ids))
+        if not wanted:
+            return {}
+        hits = self.cache.get_many([product_key(p) for p in wanted])
+        found: dict[str, Product] = {}
+        for pid in wanted:
+            entry = hits.get(product_key(pid))
+            if entry is not None:
+                found[pid] = Product.model_validate(entry)
+        missing = [p for p in wanted if p not in found]
+        if missing:
+            for product in self.source.get_products(missing):
+                self.put_product(product)
+                found[product.product_id] = product
+        return found
+
+    def put_product(self, product: Product) -> bool:
+        """Version-guarded write of a product and its slug and SKU lookups."""
+        written = self.cache.set_if_newer(
+            product_key(product.product_id),
+            product.model_dump(mode="json", by_alias=True),
+            product.version,
+            self.ttls.products,
+        )
+        if written:
+            self.cache.set_if_newer(
+                slug_key(product.slug), product.product_id, product.version, self.ttls.lookups
+            )
+        return written
+
+    def refresh_product(self, product_id: str) -> Product | None:
+        """Re-read from the source; a product that is gone is evicted."""
+        found = self.source.get_products([product_id])
+        if not found:
+            self.cache.delete(product_key(product_id))
+            return None
+        self.put_product(found[0])
+        return found[0]
+
+    def find_product_id(self, *, slug: str | None = None, sku: str | None = None) -> str | None:
+        """Cached lookups may be stale after a rename; callers check the product and
+        come back with ``fresh=True``, see ``resolve_product_id``."""
+        key = slug_key(slug) if slug is not None else sku_key(sku) if sku is not None else None
+        if key is None:
+            return None
+        cached = self.cache.get(key)
+        if isinstance(cached, str):
+            return cached
+        return self._lookup_source(key, slug=slug, sku=sku)
+
+    def find_product_id_fresh(
+        self, *, slug: str | None = None, sku: str | None = None
+    ) -> str | None:
+        key = slug_key(slug) if slug is not None else sku_key(sku or "")
+        return self._lookup_source(key, slug=slug, sku=sku)
+
+    def _lookup_source(self, key: str, *, slug: str | None, sku: str | None) -> str | None:
+        stamp = read_stamp()
+        found = self.source.find_product_id(slug=slug, sku=sku)
+        if found is not None:
+            self.cache.set_if_newer(key, found, stamp, self.ttls.lookups)
+        return found
+
+    # --- categories and brands -------------------------------------------------------
+    def categories(self) -> list[Category]:
+        cached = self.cache.get(CATEGORIES_KEY)
+        if isinstance(cached, list):
+            return [Category.model_validate(c) for c in cached]
+        return self.refresh_categories()
+
+    def refresh_categories(self) -> list[Category]:
+        stamp = read_stamp()
+        items = self.source.list_categories()
+        self.cache.set_if_newer(CATEGORIES_KEY, _dump(items), stamp, self.ttls.taxonomy)
+        return items
+
+    def brands(self) -> list[Brand]:
+        cached = self.cache.get(BRANDS_KEY)
+        if isinstance(cached, list):
+            return [Brand.model_validate(b) for b in cached]
+        return self.refresh_brands()
+
+    def refresh_brands(self) -> list[Brand]:
+        stamp = read_stamp()
+        items = self.source.list_brands()
+        self.cache.set_if_newer(BRANDS_KEY, _dump(items), stamp, self.ttls.taxonomy)
+        return items
+
+    # --- availability ----------------------------------------------------------------
+    def stock_levels(
+        self, lookup: AvailabilityLookup, enterprise: str, skus: Sequence[str]
+    ) -> dict[str, StockLevel | None]:
+        """Cached levels, and one lookup for the misses; ``None`` = unknown to inventory."""
+        wanted = list(dict.fromkeys(skus))
+        hits = self.cache.get_many([availability_key(enterprise, s) for s in wanted])
+        levels: dict[str, StockLevel | None] = {}
+        for sku in wanted:
+            entry = hits.get(availability_key(enterprise, sku))
+            if isinstance(entry, dict):
+                levels[sku] = _level(entry)
+        missing = [s for s in wanted if s not in levels]
+        if missing:
+            levels.update(self.refresh_stock_levels(lookup, enterprise, missing))
+        return levels
+
+    def refresh_stock_levels(
+        self, lookup: AvailabilityLookup, enterprise: str, skus: Sequence[str]
+    ) -> dict[str, StockLevel | None]:
+        stamp = read_stamp()
+        fetched: Mapping[str, StockLevel] = lookup.get_stock_levels(enterprise, skus)
+        out: dict[str, StockLevel | None] = {}
+        for sku in skus:
+            level = fetched.get(sku)
+            out[sku] = level
+            entry: dict[str, Any] = {"known": level is not None}
+            if level is not None:
+                entry.update(status=level.status, available=level.available)
+            self.cache.set_if_newer(
+                availability_key(enterprise, sku), entry, stamp, self.ttls.availability
+            )
+        return out
+
+
+def _dump(items: Sequence[Category | Brand]) -> list[dict[str, Any]]:
+    return [i.model_dump(mode="json", by_alias=True) for i in items]
+
+
+def _level(entry: dict[str, Any]) -> StockLevel | None:
+    if not entry.get("known"):
+        return None
+    return StockLevel(status=str(entry["status"]), available=entry.get("available"))

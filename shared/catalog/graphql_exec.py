@@ -1,0 +1,150 @@
+"""Runs one GraphQL request: persisted-query lookup, limits, context, masked errors.
+
+The schema is parsed from ``schema.graphql`` on the first request, not at import, so
+the Function app's cold start does not pay for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+)
+from graphql.execution.values import get_directive_values
+
+from shared.catalog.cost import limit_rules
+from shared.catalog.model import GraphQLRequest
+from shared.errors import DomainError
+
+log = logging.getLogger("catalog.graphql")
+SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
+MAX_QUERY_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class GraphQLResponse:
+    status: int
+    body: dict[str, Any]
+
+
+def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+
+
+@functools.cache
+def executable_schema() -> GraphQLSchema:
+    from ariadne import load_schema_from_path, make_executable_schema
+
+    from shared.catalog.resolvers_query import query
+    from shared.catalog.resolvers_types import BINDABLES
+
+    return make_executable_schema(load_schema_from_path(str(SCHEMA_FILE)), query, *BINDABLES)
+
+
+@functools.lru_cache(maxsize=512)
+def parse_document(text: str) -> DocumentNode:
+    return parse(text)
+
+
+def persisted_query_hash(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
+    """Every error carries a code; only messages we wrote ourselves reach the client.
+
+    Errors without a path come from parsing, validation (cost, depth included) or
+    variable coercion, and their messages describe the query. Errors with a path
+    come from resolvers: a DomainError keeps its code and message, anything else
+    becomes ``INTERNAL`` with no exception text.
+    """
+    del debug
+    original = error.original_error
+    extensions = dict(error.extensions or {})
+    if isinstance(original, DomainError):
+        message, extensions["code"] = original.message, original.code
+        if original.details is not None:
+            extensions["details"] = original.details
+    elif error.path is None or original is None or isinstance(original, GraphQLError):
+        message = error.message
+        extensions.setdefault(
+            "code", "GRAPHQL_VALIDATION_FAILED" if error.path is None else "EXECUTION_ERROR"
+        )
+        if "cost" in extensions:
+            extensions["code"] = "QUERY_TOO_COSTLY"
+    else:
+        log.error("resolver failed at %s", error.path, exc_info=original)
+        message, extensions = "internal error", {"code": "INTERNAL"}
+    out: dict[str, Any] = {"message": message, "extensions": extensions}
+    if error.locations:
+        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path is not None:
+        out["path"] = list(error.path)
+    return out
+
+
+def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+def context_arguments(
+    schema: GraphQLSchema, operation: OperationDefinitionNode | None, variables: dict[str, Any]
+) -> dict[str, Any]:
+    """The ``@inContext`` arguments of the operation, variables applied."""
+    directive = schema.get_directive("inContext")
+    if operation is None or directive is None:
+        return {}
+    try:
+        return get_directive_values(directive, operation, variables) or {}
+    except GraphQLError:
+        return {}
+
+
+def execute(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    request: GraphQLRequest,
+    context: Any,
+    *,
+    max_cost: int,
+    max_depth: int,
+    queries_only: bool,
+) -> GraphQLResponse:
+    from ariadne import graphql_sync
+
+    data = {
+        "query": request.query or "",
+        "variables": request.variables,
+        "operationName": request.operation_name,
+    }
+    _, body = graphql_sync(
+        schema,
+        data,
+        context_value=context,
+        query_document=document,
+        validation_rules=limit_rules(max_cost, max_depth, request.variables),
+        error_formatter=format_error,
+        require_query=queries_only,
+        logger="catalog.graphql",
+    )
+    return GraphQLResponse(200 if "data" in body else 400, body)
+
+
+@functools.cache
+def graphiql_page() -> str:
+    from ariadne.explorer import ExplorerGraphiQL
+
+    return ExplorerGraphiQL(title="Omni Product GraphQL", explorer_plugin=True).html(None)

@@ -1,0 +1,128 @@
+"""Relay pagination over a source's ordered results, with the in-stock filter on top.
+
+Cursors are opaque offsets into the source's order for the same filter and sort. The
+in-stock filter cannot run in the source (stock lives in inventory), so it scans the
+source in chunks and asks inventory once per chunk; the cursor still points into the
+source's order, so the next page resumes where the scan stopped.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shared.catalog.loaders import RequestLoaders
+from shared.catalog.model import Product, ProductSearch
+from shared.catalog.source import CatalogSource
+from shared.errors import BadRequest
+
+MAX_PAGE = 100
+SCAN_CHUNK = 100
+OUT_OF_STOCK = "OUT_OF_STOCK"
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, number = text.partition(":")
+        offset = int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadRequest("the cursor is not one this API issued", code="INVALID_CURSOR") from None
+    if kind != "o" or offset < 0:
+        raise BadRequest("the cursor is not one this API issued", code="INVALID_CURSOR")
+    return offset
+
+
+def check_first(first: int) -> None:
+    if not 0 <= first <= MAX_PAGE:
+        raise BadRequest(
+            f"first must be between 0 and {MAX_PAGE}, got {first}", code="INVALID_ARGUMENT"
+        )
+
+
+@dataclass
+class Connection:
+    edges: list[tuple[str, Product]]
+    has_next_page: bool
+    has_previous_page: bool
+    count: Callable[[], int]
+
+    @property
+    def start_cursor(self) -> str | None:
+        return self.edges[0][0] if self.edges else None
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.edges[-1][0] if self.edges else None
+
+
+def list_products(
+    source: CatalogSource,
+    loaders: RequestLoaders,
+    search: ProductSearch,
+    *,
+    first: int,
+    after: str | None,
+    in_stock: bool = False,
+) -> Connection:
+    check_first(first)
+    start = decode_cursor(after) + 1 if after else 0
+    if in_stock:
+        return _in_stock_page(source, loaders, search, first, start)
+    page = source.search_products(search, offset=start, limit=first + 1)
+    ids = list(page.product_ids)
+    loaded = loaders.products(ids[:first])
+    edges = [(encode_cursor(start + i), p) for i, p in enumerate(loaded) if p is not None]
+    total = page.total
+
+    def count() -> int:
+        return total if total is not None else source.count_products(search)
+
+    return Connection(edges, len(ids) > first, start > 0, count)
+
+
+def has_stock(product: Product, loaders: RequestLoaders) -> bool:
+    levels = loaders.stock_many(list(product.skus))
+    return any(lv is not None and lv.status != OUT_OF_STOCK for lv in levels.values())
+
+
+def _in_stock_page(
+    source: CatalogSource,
+    loaders: RequestLoaders,
+    search: ProductSearch,
+    first: int,
+    start: int,
+) -> Connection:
+    edges: list[tuple[str, Product]] = []
+    offset = start
+    more = True
+    while more and len(edges) <= first:
+        ids = list(source.search_products(search, offset=offset, limit=SCAN_CHUNK).product_ids)
+        more = len(ids) == SCAN_CHUNK
+        products = loaders.products(ids)
+        loaders.stock_many([s for p in products if p is not None for s in p.skus])
+        for i, product in enumerate(products):
+            if product is not None and has_stock(product, loaders):
+                edges.append((encode_cursor(offset + i), product))
+                if len(edges) > first:
+                    break
+        offset += len(ids)
+
+    def count() -> int:
+        total, at = 0, 0
+        while True:
+            ids = list(source.search_products(search, offset=at, limit=SCAN_CHUNK).product_ids)
+            products = [p for p in loaders.products(ids) if p is not None]
+            loaders.stock_many([s for p in products for s in p.skus])
+            total += sum(has_stock(p, loaders) for p in products)
+            if len(ids) < SCAN_CHUNK:
+                return total
+            at += len(ids)
+
+    return Connection(edges[:first], len(edges) > first, start > 0, count)

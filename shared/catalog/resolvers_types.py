@@ -1,0 +1,296 @@
+"""Resolvers of Product, ProductVariant, ProductCategory and ProductBrand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import EnumType, ObjectType, ScalarType
+from graphql import GraphQLResolveInfo
+
+from shared.catalog.listing import Connection, list_products
+from shared.catalog.loaders import Taxonomy
+from shared.catalog.model import (
+    Brand,
+    Category,
+    Media,
+    MediaType,
+    Money,
+    Product,
+    ProductSearch,
+    ProductSort,
+    ProductStatus,
+    Variant,
+)
+from shared.catalog.resolvers_query import ctx
+from shared.catalog.source import DeliveryPromise
+from shared.errors import BadRequest
+
+datetime_scalar = ScalarType("DateTime", serializer=lambda value: value.isoformat())
+enums = [
+    EnumType("ProductSort", ProductSort),
+    EnumType("ProductStatus", ProductStatus),
+    EnumType("MediaType", MediaType),
+]
+
+product = ObjectType("Product")
+variant = ObjectType("ProductVariant")
+category = ObjectType("ProductCategory")
+brand = ObjectType("ProductBrand")
+money = ObjectType("Money")
+media = ObjectType("ProductMedia")
+connection = ObjectType("ProductConnection")
+edge = ObjectType("ProductEdge")
+page_info = ObjectType("PageInfo")
+delivery_option = ObjectType("DeliveryOption")
+
+
+def _taxonomy(info: GraphQLResolveInfo) -> Taxonomy:
+    return ctx(info).loaders.taxonomy()
+
+
+# --- Product ----------------------------------------------------------------------------
+@product.field("productId")
+def resolve_product_id(obj: Product, _: GraphQLResolveInfo) -> str:
+    return obj.product_id
+
+
+@product.field("brand")
+def resolve_product_brand(obj: Product, info: GraphQLResolveInfo) -> Brand | None:
+    return _taxonomy(info).brands.get(obj.brand_id or "")
+
+
+@product.field("category")
+def resolve_product_category(obj: Product, info: GraphQLResolveInfo) -> Category | None:
+    taxonomy = _taxonomy(info)
+    return next(
+        (taxonomy.categories[c] for c in obj.category_ids if c in taxonomy.categories), None
+    )
+
+
+@product.field("categories")
+def resolve_product_categories(obj: Product, info: GraphQLResolveInfo) -> list[Category]:
+    taxonomy = _taxonomy(info)
+    return [taxonomy.categories[c] for c in obj.category_ids if c in taxonomy.categories]
+
+
+@product.field("media")
+def resolve_product_media(obj: Product, _: GraphQLResolveInfo) -> list[Media]:
+    return sorted(obj.media, key=lambda m: m.sort_order)
+
+
+@product.field("priceRange")
+def resolve_price_range(obj: Product, info: GraphQLResolveInfo) -> dict[str, Money] | None:
+    found = obj.price_range(ctx(info).loaders.shopping.currency)
+    return None if found is None else {"min": found[0], "max": found[1]}
+
+
+@product.field("createdDate")
+def resolve_created(obj: Product, _: GraphQLResolveInfo) -> Any:
+    return obj.created_date
+
+
+@product.field("modifiedDate")
+def resolve_modified(obj: Product, _: GraphQLResolveInfo) -> Any:
+    return obj.modified_date
+
+
+# --- ProductVariant ---------------------------------------------------------------------
+@variant.field("variantId")
+def resolve_variant_id(obj: Variant, _: GraphQLResolveInfo) -> str:
+    return obj.variant_id
+
+
+@variant.field("shade")
+def resolve_shade(obj: Variant, _: GraphQLResolveInfo) -> str | None:
+    return obj.attribute("shade")
+
+
+@variant.field("size")
+def resolve_size(obj: Variant, _: GraphQLResolveInfo) -> str | None:
+    return obj.attribute("size")
+
+
+@variant.field("price")
+def resolve_variant_price(obj: Variant, info: GraphQLResolveInfo) -> Money | None:
+    return obj.price(ctx(info).loaders.shopping.currency)
+
+
+@variant.field("availability")
+def resolve_availability(obj: Variant, info: GraphQLResolveInfo) -> dict[str, Any] | None:
+    level = ctx(info).loaders.stock(obj.sku)
+    if level is None:
+        return {"status": "OUT_OF_STOCK", "inStock": False, "available": 0}
+    return {
+        "status": level.status,
+        "inStock": level.status != "OUT_OF_STOCK",
+        "available": level.available,
+    }
+
+
+@variant.field("deliveryOptions")
+def resolve_delivery_options(
+    obj: Variant, info: GraphQLResolveInfo, postalCode: str | None = None, quantity: int = 1
+) -> list[DeliveryPromise]:
+    loaders = ctx(info).loaders
+    postal = postalCode or loaders.shopping.postal_code
+    if not postal:
+        raise BadRequest(
+            "deliveryOptions needs a postalCode argument or @inContext(postalCode:)",
+            code="POSTAL_CODE_REQUIRED",
+        )
+    if not 1 <= quantity <= 999:
+        raise BadRequest(f"quantity must be 1 to 999, got {quantity}", code="INVALID_ARGUMENT")
+    return list(loaders.promises(obj.sku, postal, quantity))
+
+
+@delivery_option.field("deliveryDate")
+def resolve_delivery_date(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
+    return obj.delivery_date.isoformat()
+
+
+@delivery_option.field("levelOfService")
+def resolve_level(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
+    return obj.level_of_service
+
+
+@delivery_option.field("carrierServiceCode")
+def resolve_carrier(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
+    return obj.carrier_service_code
+
+
+@delivery_option.field("deliveryDateType")
+def resolve_date_type(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
+    return obj.delivery_date_type
+
+
+# --- Money, media -----------------------------------------------------------------------
+@money.field("amount")
+def resolve_amount(obj: Money, _: GraphQLResolveInfo) -> str:
+    return f"{obj.amount:.2f}"
+
+
+@media.field("altText")
+def resolve_alt(obj: Media, _: GraphQLResolveInfo) -> str:
+    return obj.alt_text
+
+
+@media.field("sortOrder")
+def resolve_sort_order(obj: Media, _: GraphQLResolveInfo) -> int:
+    return obj.sort_order
+
+
+# --- ProductCategory --------------------------------------------------------------------
+@category.field("categoryId")
+def resolve_category_id(obj: Category, _: GraphQLResolveInfo) -> str:
+    return obj.category_id
+
+
+@category.field("level")
+def resolve_level_of(obj: Category, info: GraphQLResolveInfo) -> int:
+    return len(_taxonomy(info).ancestors(obj))
+
+
+@category.field("parent")
+def resolve_parent(obj: Category, info: GraphQLResolveInfo) -> Category | None:
+    return _taxonomy(info).categories.get(obj.parent_id or "")
+
+
+@category.field("ancestors")
+def resolve_ancestors(obj: Category, info: GraphQLResolveInfo) -> list[Category]:
+    return _taxonomy(info).ancestors(obj)
+
+
+@category.field("children")
+def resolve_children(obj: Category, info: GraphQLResolveInfo) -> list[Category]:
+    taxonomy = _taxonomy(info)
+    root = info.path
+    while root.prev is not None:
+        root = root.prev
+    limit = ctx(info).tree_depths.get(str(root.key))
+    if limit is not None and len(taxonomy.ancestors(obj)) + 1 >= limit:
+        return []
+    return taxonomy.children.get(obj.category_id, [])
+
+
+@category.field("products")
+def resolve_category_products(
+    obj: Category,
+    info: GraphQLResolveInfo,
+    first: int = 20,
+    after: str | None = None,
+    sort: str = "RELEVANCE",
+) -> Connection:
+    context = ctx(info)
+    search = ProductSearch(
+        category_id=obj.category_id,
+        currency=context.loaders.shopping.currency,
+        sort=ProductSort(sort),
+    )
+    return list_products(context.source, context.loaders, search, first=first, after=after)
+
+
+# --- ProductBrand -----------------------------------------------------------------------
+@brand.field("brandId")
+def resolve_brand_id(obj: Brand, _: GraphQLResolveInfo) -> str:
+    return obj.brand_id
+
+
+@brand.field("logo")
+def resolve_logo(obj: Brand, _: GraphQLResolveInfo) -> Media | None:
+    if obj.logo_url is None:
+        return None
+    return Media(type=MediaType.IMAGE, url=obj.logo_url, alt_text=f"{obj.name} logo")
+
+
+@brand.field("products")
+def resolve_brand_products(
+    obj: Brand,
+    info: GraphQLResolveInfo,
+    first: int = 20,
+    after: str | None = None,
+    sort: str = "RELEVANCE",
+) -> Connection:
+    context = ctx(info)
+    search = ProductSearch(
+        brand_ids=(obj.brand_id,),
+        currency=context.loaders.shopping.currency,
+        sort=ProductSort(sort),
+    )
+    return list_products(context.source, context.loaders, search, first=first, after=after)
+
+
+# --- connections ------------------------------------------------------------------------
+@connection.field("edges")
+def resolve_edges(obj: Connection, _: GraphQLResolveInfo) -> list[dict[str, Any]]:
+    return [{"cursor": cursor, "node": node} for cursor, node in obj.edges]
+
+
+@connection.field("pageInfo")
+def resolve_page_info(obj: Connection, _: GraphQLResolveInfo) -> dict[str, Any]:
+    return {
+        "hasNextPage": obj.has_next_page,
+        "hasPreviousPage": obj.has_previous_page,
+        "startCursor": obj.start_cursor,
+        "endCursor": obj.end_cursor,
+    }
+
+
+@connection.field("totalCount")
+def resolve_total_count(obj: Connection, _: GraphQLResolveInfo) -> int:
+    return obj.count()
+
+
+BINDABLES = [
+    datetime_scalar,
+    *enums,
+    product,
+    variant,
+    category,
+    brand,
+    money,
+    media,
+    connection,
+    edge,
+    page_info,
+    delivery_option,
+]

@@ -1,0 +1,266 @@
+"""The catalog's use cases: answer GraphQL, upsert a product, react to change events.
+
+Every write path refreshes the cache before it acknowledges, so a query right after an
+acknowledged update sees the new value; events then bring the other caches (and other
+consumers) up to date, with version guards so replays and reordering change nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from graphql import GraphQLError
+
+from shared.catalog import graphql_exec as gx
+from shared.catalog.cache import CacheTtls, CatalogCache, availability_key, product_key
+from shared.catalog.loaders import RequestLoaders, ShoppingContext
+from shared.catalog.model import GraphQLRequest, Product, ProductDraft
+from shared.catalog.resolvers_query import RequestContext
+from shared.catalog.source import (
+    AvailabilityLookup,
+    CatalogSource,
+    DeliveryLookup,
+    WritableCatalogSource,
+)
+from shared.errors import Conflict, RuleViolation
+from shared.events import EventEnvelope, new_event
+from shared.ports import Cache, EventPublisher
+
+log = logging.getLogger("catalog.service")
+
+PRODUCT_CHANGED = "ProductChanged"
+CATEGORIES_CHANGED = "CategoriesChanged"
+BRANDS_CHANGED = "BrandsChanged"
+INVENTORY_CHANGED = "InventoryChanged"
+PERSISTED_PREFIX = "catalog:pq:"
+
+
+@dataclass(frozen=True)
+class CatalogOptions:
+    max_cost: int = 1000
+    max_depth: int = 10
+    default_enterprise: str = "BEAUTY_US"
+    default_currency: str = "USD"
+    persisted_query_ttl: int = 30 * 86400
+    hub_catalog_updates: str = "product-catalog-updates"
+    service_id: str = "catalog"
+
+
+class CatalogService:
+    def __init__(
+        self,
+        source: CatalogSource,
+        cache: Cache,
+        events: EventPublisher,
+        *,
+        availability: AvailabilityLookup | None = None,
+        delivery: DeliveryLookup | None = None,
+        options: CatalogOptions | None = None,
+        ttls: CacheTtls | None = None,
+    ) -> None:
+        self.source = source
+        self.cache = cache
+        self.events = events
+        self.availability = availability
+        self.delivery = delivery
+        self.options = options or CatalogOptions()
+        self.catalog = CatalogCache(cache, source, ttls or CacheTtls())
+
+    # --- GraphQL ---------------------------------------------------------------------
+    @staticmethod
+    def graphiql_page() -> str:
+        return gx.graphiql_page()
+
+    def execute_query(
+        self, request: GraphQLRequest, *, queries_only: bool = False
+    ) -> gx.GraphQLResponse:
+        try:
+            query = self._query_text(request)
+        except _Reply as reply:
+            return reply.response
+        if len(query) > gx.MAX_QUERY_CHARS:
+            return gx.GraphQLResponse(
+                400,
+                gx.error_body(
+                    f"the query exceeds {gx.MAX_QUERY_CHARS} characters", "QUERY_TOO_LARGE"
+                ),
+            )
+        schema = gx.executable_schema()
+        try:
+            document = gx.parse_document(query)
+        except GraphQLError as error:
+            return gx.GraphQLResponse(400, {"errors": [gx.format_error(error)]})
+        variables = request.variables or {}
+        operation = gx.find_operation(document, request.operation_name)
+        shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
+        loaders = RequestLoaders(self.catalog, shopping, self.availability, self.delivery)
+        context = RequestContext(source=self.source, loaders=loaders)
+        return gx.execute(
+            schema,
+            document,
+            request.model_copy(update={"query": query}),
+            context,
+            max_cost=self.options.max_cost,
+            max_depth=self.options.max_depth,
+            queries_only=queries_only,
+        )
+
+    def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext:
+        currency = str(arguments.get("currency") or self.options.default_currency).upper()
+        return ShoppingContext(
+            enterprise=str(arguments.get("enterprise") or self.options.default_enterprise),
+            currency=currency,
+            postal_code=arguments.get("postalCode") or None,
+        )
+
+    def _query_text(self, request: GraphQLRequest) -> str:
+        """Automatic persisted queries: a known hash stands in for the query text."""
+        persisted = (request.extensions or {}).get("persistedQuery")
+        if persisted is None:
+            if not request.query:
+                raise _Reply(400, gx.error_body("a query is required", "QUERY_REQUIRED"))
+            return request.query
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if not isinstance(digest, str) or persisted.get("version", 1) != 1:
+            raise _Reply(
+                400,
+                gx.error_body(
+                    "persistedQuery needs version 1 and a sha256Hash", "PERSISTED_QUERY_INVALID"
+                ),
+            )
+        key = PERSISTED_PREFIX + digest.lower()
+        if request.query:
+            if gx.persisted_query_hash(request.query) != digest.lower():
+                raise _Reply(
+                    400,
+                    gx.error_body(
+                        "provided sha256Hash does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
+                    ),
+                )
+            self.cache.set(key, request.query, self.options.persisted_query_ttl)
+            return request.query
+        stored = self.cache.get(key)
+        if not isinstance(stored, str):
+            raise _Reply(200, gx.error_body("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"))
+        return stored
+
+    # --- admin writes ----------------------------------------------------------------
+    def upsert_product(
+        self, product_id: str, draft: ProductDraft, *, if_match: str | None = None
+    ) -> Product:
+        source = self.source
+        if not isinstance(source, WritableCatalogSource):
+            raise RuleViolation(
+                "products are managed in commercetools; this source is read-only",
+                code="CATALOG_READ_ONLY",
+            )
+        for sku in draft.skus:
+            owner = source.find_product_id(sku=sku)
+            if owner is not None and owner != product_id:
+                raise Conflict(
+                    f"SKU {sku!r} belongs to product {owner!r}",
+                    code="SKU_TAKEN",
+                    details={"sku": sku, "productId": owner},
+                )
+        product = draft.to_product(product_id, datetime.now(UTC))
+        saved = source.upsert_product(product, if_match=if_match)
+        self.catalog.put_product(saved)
+        self.publish_product_changes([saved])
+        return saved
+
+    def publish_product_changes(self, products: Sequence[Product]) -> None:
+        events = [
+            new_event(
+                PRODUCT_CHANGED,
+                service_id=self.options.service_id,
+                subject=p.product_id,
+                version=p.version,
+                payload={"productId": p.product_id, "version": p.version, "slug": p.slug},
+            ).to_wire()
+            for p in products
+        ]
+        for start in range(0, len(events), 500):
+            self.events.publish(self.options.hub_catalog_updates, events[start : start + 500])
+
+    def publish_taxonomy_change(self, event_type: str, version: int) -> None:
+        event = new_event(
+            event_type,
+            service_id=self.options.service_id,
+            subject=event_type,
+            version=version,
+            payload={},
+        )
+        self.events.publish(self.options.hub_catalog_updates, [event.to_wire()])
+
+    # --- event handlers --------------------------------------------------------------
+    def apply_catalog_events(self, raw_events: Sequence[Any]) -> int:
+        """Refresh what changed; an entry already at the event's version is skipped, so
+        replays cost one cache read. Returns how many products were refreshed."""
+        newest: dict[str, int] = {}
+        taxonomy: set[str] = set()
+        for event in _parse(raw_events):
+            if event.event_type == PRODUCT_CHANGED:
+                pid = str(event.payload.get("productId") or event.subject)
+                newest[pid] = max(newest.get(pid, 0), event.version)
+            elif event.event_type in (CATEGORIES_CHANGED, BRANDS_CHANGED):
+                taxonomy.add(event.event_type)
+        if CATEGORIES_CHANGED in taxonomy:
+            self.catalog.refresh_categories()
+        if BRANDS_CHANGED in taxonomy:
+            self.catalog.refresh_brands()
+        cached = self.cache.get_many([product_key(p) for p in newest])
+        stale = [
+            pid
+            for pid, version in newest.items()
+            if int((cached.get(product_key(pid)) or {}).get("version", 0)) < version
+        ]
+        if not stale:
+            return 0
+        found = {p.product_id: p for p in self.source.get_products(stale)}
+        for pid in stale:
+            if pid in found:
+                self.catalog.put_product(found[pid])
+            else:
+                self.cache.delete(product_key(pid))
+        return len(stale)
+
+    def apply_inventory_events(self, raw_events: Sequence[Any]) -> int:
+        """Refresh the availability entries this cache holds for the changed SKUs; SKUs
+        nobody asked about are left alone. Returns how many entries were refreshed."""
+        if self.availability is None:
+            return 0
+        by_enterprise: dict[str, set[str]] = {}
+        for event in _parse(raw_events):
+            if event.event_type != INVENTORY_CHANGED:
+                continue
+            sku = str(event.payload.get("itemId") or event.subject)
+            enterprise = str(event.payload.get("enterpriseCode") or self.options.default_enterprise)
+            by_enterprise.setdefault(enterprise, set()).add(sku)
+        refreshed = 0
+        for enterprise, skus in by_enterprise.items():
+            keys = {availability_key(enterprise, s): s for s in sorted(skus)}
+            held = [keys[k] for k in self.cache.get_many(list(keys))]
+            if held:
+                self.catalog.refresh_stock_levels(self.availability, enterprise, held)
+                refreshed += len(held)
+        return refreshed
+
+
+class _Reply(Exception):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(status)
+        self.response = gx.GraphQLResponse(status, body)
+
+
+def _parse(raw_events: Sequence[Any]) -> list[EventEnvelope]:
+    out: list[EventEnvelope] = []
+    for raw in raw_events:
+        try:
+            out.append(EventEnvelope.from_wire(raw))
+        except ValueError:
+            log.warning("dropped an event that is not an envelope")
+    return out

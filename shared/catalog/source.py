@@ -1,0 +1,95 @@
+"""The CatalogSource port and the lookups the catalog needs from other contexts.
+
+The catalog must not import inventory or sourcing; it states what it needs here and the
+composition root adapts those contexts' services to it. Each lookup takes a whole batch,
+so a page of products costs a bounded number of calls whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from shared.catalog.model import Brand, Category, Product, ProductSearch, SearchPage
+
+
+class CatalogSource(Protocol):
+    """Where products, categories and brands live (commercetools or the local store)."""
+
+    def get_products(self, product_ids: Sequence[str]) -> list[Product]:
+        """The products that exist among ``product_ids``, in one round trip."""
+        ...
+
+    def find_product_id(self, *, slug: str | None = None, sku: str | None = None) -> str | None: ...
+
+    def search_products(self, search: ProductSearch, *, offset: int, limit: int) -> SearchPage: ...
+
+    def count_products(self, search: ProductSearch) -> int: ...
+
+    def list_categories(self) -> list[Category]: ...
+
+    def list_brands(self) -> list[Brand]: ...
+
+    def check(self) -> str: ...
+
+
+@runtime_checkable
+class WritableCatalogSource(CatalogSource, Protocol):
+    """A source this app owns (the local one); commercetools is changed in commercetools."""
+
+    def upsert_product(self, product: Product, *, if_match: str | None = None) -> Product:
+        """Store ``product`` with the next version; ``PreconditionFailed`` on a stale
+        ``if_match`` (the version the caller last read, as text)."""
+        ...
+
+    def upsert_products(self, products: Sequence[Product]) -> list[Product]:
+        """Store many (seeding); returns only the products that changed."""
+        ...
+
+    def upsert_categories(self, categories: Sequence[Category]) -> None: ...
+
+    def upsert_brands(self, brands: Sequence[Brand]) -> None: ...
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    """Network availability of one SKU for one enterprise, as the storefront may see it."""
+
+    status: str
+    """IN_STOCK, LOW_STOCK or OUT_OF_STOCK."""
+    available: int | None
+    """Capped by inventory's display cap; ``None`` when unlimited."""
+
+
+@dataclass(frozen=True)
+class DeliveryQuery:
+    sku: str
+    postal_code: str
+    quantity: int
+    hazmat: bool
+
+
+@dataclass(frozen=True)
+class DeliveryPromise:
+    level_of_service: str
+    carrier_service_code: str
+    delivery_date: date
+    delivery_date_type: str
+
+
+class AvailabilityLookup(Protocol):
+    def get_stock_levels(
+        self, enterprise_code: str, skus: Sequence[str]
+    ) -> Mapping[str, StockLevel]:
+        """Levels of the SKUs inventory knows; an unknown SKU is simply absent."""
+        ...
+
+
+class DeliveryLookup(Protocol):
+    def get_delivery_promises(
+        self, enterprise_code: str, queries: Sequence[DeliveryQuery]
+    ) -> Mapping[DeliveryQuery, Sequence[DeliveryPromise]]:
+        """One entry per query that sourcing could answer (possibly with no options)."""
+        ...
