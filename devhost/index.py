@@ -152,7 +152,7 @@ def index_app(
     """Classify every function. Like the Functions host, a function whose bindings are
     invalid or unsupported is reported and left out; the others still run."""
     index = AppIndex()
-    for fn in app.get_functions():
+    for fn in _functions(app):
         name = fn.get_function_name() or fn.get_user_function().__name__
         try:
             _classify(
@@ -167,6 +167,15 @@ def index_app(
         except ConfigurationError as exc:
             index.unsupported.append((name, exc.message))
     return index
+
+
+def _functions(app: func.FunctionApp) -> list[func.decorators.function_app.Function]:
+    """``get_functions`` records every name it returns and refuses them the next time,
+    as the worker indexes once per process; the devhost indexes once per start (tests
+    start several hosts on one app), so it forgets the previous indexing first.
+    Duplicate names within the app are still refused."""
+    app.functions_bindings = None
+    return app.get_functions()
 
 
 def _classify(

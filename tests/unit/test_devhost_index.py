@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import azure.functions as func
+import pytest
 
 from devhost.expressions import settings_values
 from devhost.index import HTTP_METHODS, RetrySpec, index_app
@@ -102,3 +103,17 @@ def test_index_reads_every_trigger_and_reports_what_it_cannot_run() -> None:
         ("on_queue", "trigger type 'queueTrigger'"),
         ("with_output", "bindings the devhost does not provide: ['queue']"),
     ]
+
+
+def test_an_app_can_be_indexed_again_but_duplicate_names_are_still_refused() -> None:
+    app = _app()
+    first = index_app(app, {"GROUP": "g"}, settings_values(), "api")
+    again = index_app(app, {"GROUP": "g"}, settings_values(), "api")
+    assert [f.target.name for f in again.http] == [f.target.name for f in first.http]
+
+    @app.route(route="other")
+    def get_thing(req: func.HttpRequest) -> func.HttpResponse:
+        return func.HttpResponse("")
+
+    with pytest.raises(ValueError, match="get_thing"):
+        index_app(app, {"GROUP": "g"}, settings_values(), "api")
