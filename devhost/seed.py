@@ -13,10 +13,12 @@ from collections.abc import Callable
 from devhost.progress import Progress
 from shared.bootstrap import Registry
 from shared.catalog.demo import seed_catalog
+from shared.confighub.demo import seed_confighub
 from shared.sourcing.demo import seed_sourcing
 
 Seeder = Callable[[Registry, Progress], None]
 
 SEEDERS: list[tuple[str, Seeder]] = []
+SEEDERS.append(("confighub", seed_confighub))
 SEEDERS.append(("sourcing", seed_sourcing))
 SEEDERS.append(("catalog", seed_catalog))
