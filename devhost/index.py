@@ -154,6 +154,9 @@ def index_app(
     index = AppIndex()
     for fn in _functions(app):
         name = fn.get_function_name() or fn.get_user_function().__name__
+        if _disabled(env, name):
+            index.unsupported.append((name, f"disabled by AzureWebJobs.{name}.Disabled"))
+            continue
         try:
             _classify(
                 index,
@@ -167,6 +170,11 @@ def index_app(
         except ConfigurationError as exc:
             index.unsupported.append((name, exc.message))
     return index
+
+
+def _disabled(env: Mapping[str, str], name: str) -> bool:
+    """The host's switch for one function: app setting ``AzureWebJobs.<name>.Disabled``."""
+    return env.get(f"AzureWebJobs.{name}.Disabled", "").strip().lower() in ("true", "1")
 
 
 def _functions(app: func.FunctionApp) -> list[func.decorators.function_app.Function]:

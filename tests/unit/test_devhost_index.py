@@ -110,6 +110,13 @@ def test_an_app_can_be_indexed_again_but_duplicate_names_are_still_refused() -> 
     first = index_app(app, {"GROUP": "g"}, settings_values(), "api")
     again = index_app(app, {"GROUP": "g"}, settings_values(), "api")
     assert [f.target.name for f in again.http] == [f.target.name for f in first.http]
+    disabled = index_app(
+        app, {"GROUP": "g", "AzureWebJobs.hourly.Disabled": "true"}, settings_values(), "api"
+    )
+    assert (disabled.timers, disabled.unsupported[0]) == (
+        [],
+        ("hourly", "disabled by AzureWebJobs.hourly.Disabled"),
+    )
 
     @app.route(route="other")
     def get_thing(req: func.HttpRequest) -> func.HttpResponse:
