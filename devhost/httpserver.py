@@ -9,7 +9,6 @@ traceback, as the Functions host does.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -57,20 +56,24 @@ def _joined(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
 
 
 def to_response(result: Any) -> Response:
-    if isinstance(result, func.HttpResponse):
-        headers = [(k, v) for k, v in result.headers.items() if k.lower() != "content-length"]
-        if not any(k.lower() == "content-type" for k, _ in headers):
-            headers.append(("content-type", result.mimetype))
-        response = Response(content=result.get_body(), status_code=result.status_code)
-        response.raw_headers = [
-            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers
-        ] + [(b"content-length", str(len(result.get_body())).encode())]
-        return response
-    if isinstance(result, (str, bytes)):
-        return Response(result, 200, media_type="text/plain")
-    if result is None:
-        return Response(status_code=204)
-    return Response(json.dumps(result), 200, media_type="application/json")
+    """The worker's conversion (``azure.functions.http.HttpResponseConverter``): a
+    ``text/*`` mimetype gets the charset, a plain string is a 200 ``text/plain``, and
+    anything else is an error."""
+    if isinstance(result, str):
+        result = func.HttpResponse(result)
+    if not isinstance(result, func.HttpResponse):
+        raise TypeError(f"an HTTP function must return HttpResponse or str, not {type(result)}")
+    headers = [(k, v) for k, v in result.headers.items() if k.lower() != "content-length"]
+    if not any(k.lower() == "content-type" for k, _ in headers):
+        mimetype = result.mimetype
+        charset = f"; charset={result.charset}" if mimetype.startswith("text/") else ""
+        headers.append(("content-type", mimetype + charset))
+    body = result.get_body()
+    response = Response(content=body, status_code=result.status_code)
+    response.raw_headers = [
+        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers
+    ] + [(b"content-length", str(len(body)).encode())]
+    return response
 
 
 def build_asgi(router: Router, cors: Sequence[str] = ()) -> Starlette:

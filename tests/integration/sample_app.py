@@ -83,6 +83,16 @@ def build_app(rec: Recorder) -> func.FunctionApp:
     async def async_hello(req: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse("hello", status_code=201)
 
+    @app.function_name("plain")
+    @app.route(route="plain", methods=["GET"])
+    def plain(req: func.HttpRequest) -> str:
+        return "just text"
+
+    @app.function_name("wrong_type")
+    @app.route(route="wrong-type", methods=["GET"])
+    def wrong_type(req: func.HttpRequest) -> Any:
+        return {"not": "a response"}
+
     @app.function_name("tick")
     @app.timer_trigger(arg_name="timer", schedule="* * * * * *", run_on_startup=False)
     def tick(timer: func.TimerRequest) -> None:

@@ -112,14 +112,23 @@ def test_http_request_carries_url_headers_and_body(served: tuple[DevHostHandle, 
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "status", "allow", "body"),
+    ("method", "path", "status", "allow", "body", "content_type"),
     [
-        ("POST", "/items/42", 405, "GET, PUT", b""),
-        ("GET", "/boom", 405, "POST", b""),
-        ("POST", "/boom", 500, None, b""),
-        ("GET", "/hello", 201, None, b"hello"),
+        ("POST", "/items/42", 405, "GET, PUT", b"", None),
+        ("GET", "/boom", 405, "POST", b"", None),
+        ("POST", "/boom", 500, None, b"", None),
+        ("GET", "/hello", 201, None, b"hello", "text/plain; charset=utf-8"),
+        ("GET", "/plain", 200, None, b"just text", "text/plain; charset=utf-8"),
+        ("GET", "/wrong-type", 500, None, b"", None),
     ],
-    ids=["method-not-allowed", "method-not-allowed-single", "function-raised", "async-function"],
+    ids=[
+        "method-not-allowed",
+        "method-not-allowed-single",
+        "function-raised",
+        "async-function",
+        "returns-str",
+        "returns-dict",
+    ],
 )
 def test_http_status_handling(
     served: tuple[DevHostHandle, Recorder],
@@ -128,6 +137,7 @@ def test_http_status_handling(
     status: int,
     allow: str | None,
     body: bytes,
+    content_type: str | None,
 ) -> None:
     handle, _ = served
     response = httpx.request(method, handle.base_url + path, timeout=BOUND)
@@ -136,6 +146,8 @@ def test_http_status_handling(
         allow,
         body,
     )
+    if content_type is not None:
+        assert response.headers["content-type"] == content_type
 
 
 @pytest.mark.parametrize(
