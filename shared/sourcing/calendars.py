@@ -43,14 +43,19 @@ class HolidaySet(SourcingModel):
     @field_validator("country")
     @classmethod
     def _known_country(cls, v: str) -> str:
-        import holidays
-
-        if v not in holidays.list_supported_countries():
+        if v not in _supported_countries():
             raise ValueError(f"unknown holiday country {v!r}")
         return v
 
     def observes(self, day: date) -> bool:
         return day in _holidays_of(self.country, self.subdivision, self.only, day.year)
+
+
+@functools.cache
+def _supported_countries() -> frozenset[str]:
+    import holidays
+
+    return frozenset(holidays.list_supported_countries())
 
 
 @functools.lru_cache(maxsize=512)
