@@ -57,10 +57,11 @@ class ConfigDraft(_Command):
 
 
 class ConfigChange(_Command):
-    """A replacement of the mutable part of a property; its key never changes."""
+    """A replacement of the mutable part of a property; its key never changes.
+    ``valType`` left out keeps the stored type, so a value edit cannot retype a property."""
 
     val: str = Field(max_length=1_000_000)
-    val_type: ValType = ValType.STRING
+    val_type: ValType | None = None
     description: str | None = Field(None, max_length=1024)
     config_group_id: int | None = None
     ui_consume: bool = False

@@ -169,6 +169,8 @@ class ConfigHubService:
         dry_run: bool = False,
     ) -> Config:
         fields = change.model_dump(exclude={"reason"})
+        if fields["val_type"] is None:
+            del fields["val_type"]
         return self._change(
             config_id,
             fields,

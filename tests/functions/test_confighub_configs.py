@@ -394,3 +394,23 @@ def test_duplicate_key_is_a_conflict(hub: Registry, profile: str | None) -> None
     again = invoke("create_config", "POST", body=draft(profile=profile))
     assert (again.status, again.body["error"]["code"]) == (409, "DUPLICATE")
     create(profile=profile, label="release")
+
+
+def test_update_without_type_keeps_the_stored_type(hub: Registry) -> None:
+    config_id = str(create().body["configId"])
+    kept = invoke(
+        "update_config",
+        "PUT",
+        body={"val": "70"},
+        route={"configId": config_id},
+        headers={"If-Match": f'"{config_id}-1"'},
+    )
+    assert (kept.status, kept.body["valType"], kept.body["val"]) == (200, "INT", "70")
+    refused = invoke(
+        "update_config",
+        "PUT",
+        body={"val": "seventy"},
+        route={"configId": config_id},
+        headers={"If-Match": f'"{config_id}-2"'},
+    )
+    assert (refused.status, refused.body["error"]["code"]) == (422, "INVALID_VALUE")

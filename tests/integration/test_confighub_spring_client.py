@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from config.spring import ConfigClient
 
 import function_app
@@ -135,3 +136,37 @@ def test_routes_are_not_shadowed_over_http(host: DevHostHandle) -> None:
         cached = http.get("/confighub/omni-product/dev", headers={**READER, "If-None-Match": etag})
         assert (cached.status_code, cached.content) == (304, b"")
         assert http.get("/confighub/omni-product/dev").status_code == 401
+
+
+def test_change_event_through_the_host_refreshes_cached_environments(
+    host: DevHostHandle,
+) -> None:
+    reg = bootstrap.registry()
+    with httpx.Client(base_url=host.base_url, headers=READER, timeout=10) as http:
+        before = http.get("/confighub/omni-product/dev").json()
+        assert before["propertySources"][0]["source"]["catalog.page-size"] == "50"
+        with reg.sql().engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "UPDATE config SET val = '99' WHERE application = 'omni-product' "
+                    "AND profile = 'dev' AND prop = 'catalog.page-size'"
+                )
+            )
+        assert http.get("/confighub/omni-product/dev").json() == before
+        reg.events().publish(
+            "confighub-config-update",
+            [
+                {
+                    "eventId": "e-1",
+                    "eventType": "ConfigUpdated",
+                    "timestamp": "2026-01-01T00:00:00Z",
+                    "serviceId": "elsewhere",
+                    "subject": "omni-product",
+                    "version": 2,
+                    "payload": {},
+                }
+            ],
+        )
+        host.drain()
+        after = http.get("/confighub/omni-product/dev").json()
+        assert after["propertySources"][0]["source"]["catalog.page-size"] == "99"
