@@ -14,6 +14,7 @@ from devhost.progress import Progress
 from shared.bootstrap import Registry
 from shared.catalog.demo import seed_catalog
 from shared.confighub.demo import seed_confighub
+from shared.inventory.demo import seed_inventory
 from shared.sourcing.demo import seed_sourcing
 
 Seeder = Callable[[Registry, Progress], None]
@@ -22,3 +23,4 @@ SEEDERS: list[tuple[str, Seeder]] = []
 SEEDERS.append(("confighub", seed_confighub))
 SEEDERS.append(("sourcing", seed_sourcing))
 SEEDERS.append(("catalog", seed_catalog))
+SEEDERS.append(("inventory", seed_inventory))
