@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ariadne import EnumType, ObjectType, ScalarType
+from ariadne import ObjectType, ScalarType
 from graphql import GraphQLResolveInfo
 
 from shared.catalog.listing import Connection, list_products
@@ -18,7 +18,6 @@ from shared.catalog.model import (
     Product,
     ProductSearch,
     ProductSort,
-    ProductStatus,
     Variant,
 )
 from shared.catalog.resolvers_query import ctx
@@ -26,11 +25,6 @@ from shared.catalog.source import DeliveryPromise
 from shared.errors import BadRequest
 
 datetime_scalar = ScalarType("DateTime", serializer=lambda value: value.isoformat())
-enums = [
-    EnumType("ProductSort", ProductSort),
-    EnumType("ProductStatus", ProductStatus),
-    EnumType("MediaType", MediaType),
-]
 
 product = ObjectType("Product")
 variant = ObjectType("ProductVariant")
@@ -282,7 +276,6 @@ def resolve_total_count(obj: Connection, _: GraphQLResolveInfo) -> int:
 
 BINDABLES = [
     datetime_scalar,
-    *enums,
     product,
     variant,
     category,
