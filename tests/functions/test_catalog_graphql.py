@@ -368,7 +368,8 @@ def test_category_tree_depths(h: Harness) -> None:
     assert one == [{"slug": s, "children": []} for s, _, _ in TREE]
     three = ok(
         gql(
-            "{ categoryTree { slug level children { slug level children { slug level children { slug } } } } }"
+            "{ categoryTree { slug level children { slug level"
+            " children { slug level children { slug } } } } }"
         )
     )["categoryTree"]
     assert [d["slug"] for d in three] == [s for s, _, _ in TREE]
@@ -393,7 +394,8 @@ def test_category_by_slug_with_products_of_descendants(h: Harness) -> None:
     data = ok(
         gql(
             '{ category(slug: "lips") { categoryId name level parent { slug } ancestors { slug }'
-            " children { slug } products(first: 100, sort: NAME_ASC) { totalCount edges { node { productId } } } } }"
+            " children { slug } products(first: 100, sort: NAME_ASC)"
+            " { totalCount edges { node { productId } } } } }"
         )
     )["category"]
     expected = sorted(
@@ -417,7 +419,8 @@ def test_brands_and_brand_products(h: Harness) -> None:
     assert [b["slug"] for b in brands] == sorted(b.slug for b in build_brands())
     data = ok(
         gql(
-            '{ brand(slug: "kiln-studio") { brandId name description products(first: 100) { edges { node { productId } } } } }'
+            '{ brand(slug: "kiln-studio") { brandId name description'
+            " products(first: 100) { edges { node { productId } } } } }"
         )
     )["brand"]
     assert data["brandId"] == "brand-kiln-studio"
@@ -482,7 +485,8 @@ def test_unknown_sku_is_out_of_stock(h: Harness) -> None:
     h.memory_stock.levels.pop("SKU-000001-01")
     data = ok(
         gql(
-            '{ product(productId: "prod-000001") { variants { availability { status inStock available } } } }'
+            '{ product(productId: "prod-000001")'
+            " { variants { availability { status inStock available } } } }"
         )
     )
     assert data["product"]["variants"] == [
@@ -524,7 +528,8 @@ def test_delivery_options_with_own_arguments_batch_per_argument_set(h: Harness) 
 
 def test_delivery_options_need_a_postal_code(h: Harness) -> None:
     result = gql(
-        '{ product(productId: "prod-000001") { name variants { deliveryOptions { levelOfService } } } }'
+        '{ product(productId: "prod-000001")'
+        " { name variants { deliveryOptions { levelOfService } } } }"
     )
     assert result["data"] == {
         "product": {"name": "Glow Lip Balm", "variants": [{"deliveryOptions": None}]}
