@@ -239,9 +239,7 @@ class ConfigStore:
             )
             .order_by(config.c.config_id)
         )
-        return [
-            Row(r.application, r.profile, r.label, r.prop, r.val) for r in self._rows(statement)
-        ]
+        return list(map(Row._make, self._rows(statement)))
 
     def ui_properties(self, application: str, label: str) -> list[Config]:
         rows = self._rows(

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,8 +35,10 @@ class Layer:
         return self.application if self.profile is None else f"{self.application}-{self.profile}"
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One stored property as the layer query returns it (a plain tuple: cheap to build
+    for hundreds of rows per cold read)."""
+
     application: str
     profile: str | None
     label: str
@@ -74,13 +76,16 @@ def build_environment(
     A layer without rows is left out, as the JDBC backend leaves out empty sources;
     ``version`` is a content hash, so equal content always has an equal version.
     """
-    by_layer: dict[Layer, dict[str, str]] = {}
-    for row in rows:
-        by_layer.setdefault(Layer(row.application, row.profile, row.label), {})[row.prop] = row.val
+    by_layer: dict[tuple[str, str | None, str], dict[str, str]] = {}
+    for app, prof, lbl, prop, val in rows:
+        source = by_layer.get((app, prof, lbl))
+        if source is None:
+            source = by_layer[(app, prof, lbl)] = {}
+        source[prop] = val
     sources = [
-        PropertySource(name=layer.name, source=by_layer[layer])
+        PropertySource(name=layer.name, source=by_layer[key])
         for layer in layers(application, profile, label)
-        if by_layer.get(layer)
+        if by_layer.get(key := (layer.application, layer.profile, layer.label))
     ]
     profiles = _split(profile or "default")
     digest = hashlib.sha256(
