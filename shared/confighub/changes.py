@@ -74,6 +74,7 @@ def audit_values(
     assert subject is not None
     return {
         "config_id": subject.config_id,
+        "prop": subject.prop,
         "operation": operation.value,
         "old_val": before.val if before else None,
         "new_val": after.val if after else None,

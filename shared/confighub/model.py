@@ -113,6 +113,7 @@ class ConfigQuery(_Model):
 class AuditEntry(_Model):
     config_audit_id: int
     config_id: int
+    prop: str | None = None
     operation: AuditOperation
     old_val: str | None
     new_val: str | None

@@ -40,6 +40,7 @@ config_audit = sa.Table(
     metadata,
     sa.Column("config_audit_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("config_id", sa.Integer, nullable=False),
+    sa.Column("prop", sa.String(255)),
     sa.Column("operation", sa.String(16), nullable=False),
     sa.Column("old_val", sa.Text),
     sa.Column("new_val", sa.Text),

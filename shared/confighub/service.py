@@ -111,14 +111,10 @@ class ConfigHubService:
         entries = self._store.list_audit(config_id)
         if not entries:
             raise NotFound(f"config {config_id} has no history", code="CONFIG_NOT_FOUND")
-        if self.secrets.is_secret(self._audited_prop(config_id)):
+        if any(self.secrets.is_secret(e.prop or "") for e in entries):
             masked = {"old_val": None, "new_val": None}
             return [e.model_copy(update=masked) for e in entries]
         return entries
-
-    def _audited_prop(self, config_id: int) -> str:
-        config = self._store.get_config(config_id)
-        return config.prop if config else ""
 
     # --- writes ------------------------------------------------------------------
     def create_config(self, draft: ConfigDraft, actor: Actor, *, dry_run: bool = False) -> Config:

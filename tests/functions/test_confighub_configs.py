@@ -414,3 +414,20 @@ def test_update_without_type_keeps_the_stored_type(hub: Registry) -> None:
         headers={"If-Match": f'"{config_id}-2"'},
     )
     assert (refused.status, refused.body["error"]["code"]) == (422, "INVALID_VALUE")
+
+
+def test_history_of_a_deleted_secret_stays_masked(hub: Registry) -> None:
+    created = create(prop="smtp.password", val="hunter2", valType="STRING").body
+    config_id = str(created["configId"])
+    gone = invoke(
+        "delete_config",
+        "DELETE",
+        route={"configId": config_id},
+        headers={"If-Match": f'"{config_id}-1"'},
+    )
+    assert gone.status == 204
+    history = invoke("list_config_audit", route={"configId": config_id}).body["items"]
+    assert [(a["operation"], a["prop"], a["oldVal"], a["newVal"]) for a in history] == [
+        ("DELETE", "smtp.password", None, None),
+        ("CREATE", "smtp.password", None, None),
+    ]
