@@ -140,7 +140,14 @@ def execute(
         require_query=queries_only,
         logger="catalog.graphql",
     )
-    return GraphQLResponse(200 if "data" in body else 400, body)
+    return GraphQLResponse(400 if _rejected(body) else 200, body)
+
+
+def _rejected(body: dict[str, Any]) -> bool:
+    """Nothing ran: parse, validation or variable errors (they carry no path)."""
+    if "data" not in body:
+        return True
+    return body["data"] is None and all("path" not in e for e in body.get("errors", ()))
 
 
 @functools.cache

@@ -93,7 +93,9 @@ class CatalogService:
         try:
             document = gx.parse_document(query)
         except GraphQLError as error:
-            return gx.GraphQLResponse(400, {"errors": [gx.format_error(error)]})
+            formatted = gx.format_error(error)
+            formatted["extensions"]["code"] = "GRAPHQL_PARSE_FAILED"
+            return gx.GraphQLResponse(400, {"errors": [formatted]})
         variables = request.variables or {}
         operation = gx.find_operation(document, request.operation_name)
         shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
