@@ -1,0 +1,179 @@
+"""PUT /api/products/{productId}, and the two cache-invalidation Event Hub triggers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import azure.functions as func
+import pytest
+
+from shared.adapters.tokens import mint_local_token
+from shared.bootstrap import Registry
+from shared.catalog.generator import build_product
+from shared.catalog.source import StockLevel
+from shared.events import new_event
+from shared.security import CATALOG_ADMIN, INVENTORY_ADMIN
+from tests.conftest import TEST_SIGNING_KEY
+from tests.functions.catalog_helpers import FUNCTIONS, Harness, build_harness, gql, http
+
+
+@pytest.fixture
+def h(registry: Registry) -> Iterator[Harness]:
+    yield build_harness(registry, 20)
+
+
+def token(*roles: str) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {mint_local_token(TEST_SIGNING_KEY, subject='ana', roles=roles)}"
+    }
+
+
+def draft(n: int = 1, **changes: Any) -> dict[str, Any]:
+    body = build_product(n).model_dump(
+        mode="json",
+        by_alias=True,
+        exclude={"product_id", "created_date", "modified_date", "version"},
+    )
+    body.update(changes)
+    return body
+
+
+def put(product_id: str, body: Any, headers: dict[str, str]) -> func.HttpResponse:
+    return http(
+        "PUT",
+        f"products/{product_id}",
+        body=body,
+        headers=headers,
+        function="put_product",
+        route_params={"productId": product_id},
+    )
+
+
+NAME = '{ product(productId: "prod-000001") { name version } }'
+
+
+def test_upsert_is_visible_to_the_next_query_and_announced(h: Harness) -> None:
+    assert gql(NAME)["data"] == {"product": {"name": "Glow Lip Balm", "version": 1}}
+    resp = put("prod-000001", draft(name="Glow Lip Balm SPF 15"), token(CATALOG_ADMIN))
+    assert resp.status_code == 200
+    assert resp.headers["ETag"] == '"2"'
+    assert json.loads(resp.get_body())["version"] == 2
+    assert gql(NAME)["data"] == {"product": {"name": "Glow Lip Balm SPF 15", "version": 2}}
+    bus = h.registry.events()
+    records = bus.read("product-catalog-updates", 0, 1000)  # type: ignore[attr-defined]
+    changed = [r.body for r in records if r.body["subject"] == "prod-000001"]
+    assert [(e["eventType"], e["version"]) for e in changed][-1] == ("ProductChanged", 2)
+
+
+def test_new_product_then_stale_if_match(h: Harness) -> None:
+    body = draft(
+        1,
+        name="Lumen Tint",
+        slug="lumen-tint",
+        variants=[{**draft(1)["variants"][0], "sku": "SKU-900000-01", "variantId": "p9-v1"}],
+    )
+    created = put("prod-900000", body, token(CATALOG_ADMIN))
+    assert (created.status_code, created.headers["ETag"]) == (200, '"1"')
+    assert gql('{ product(sku: "SKU-900000-01") { productId name } }')["data"] == {
+        "product": {"productId": "prod-900000", "name": "Lumen Tint"}
+    }
+    stale = put(
+        "prod-900000", {**body, "name": "Other"}, {**token(CATALOG_ADMIN), "If-Match": '"7"'}
+    )
+    assert stale.status_code == 412
+    assert json.loads(stale.get_body())["error"]["code"] == "PRECONDITION_FAILED"
+    fresh = put(
+        "prod-900000", {**body, "name": "Other"}, {**token(CATALOG_ADMIN), "If-Match": '"1"'}
+    )
+    assert (fresh.status_code, fresh.headers["ETag"]) == (200, '"2"')
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status", "code"),
+    [
+        ({}, draft(), 401, "UNAUTHORIZED"),
+        (token(INVENTORY_ADMIN), draft(), 403, "FORBIDDEN"),
+        (token(CATALOG_ADMIN), {**draft(), "slug": "Not A Slug"}, 400, "VALIDATION_FAILED"),
+        (token(CATALOG_ADMIN), {**draft(), "variants": []}, 400, "VALIDATION_FAILED"),
+        (token(CATALOG_ADMIN), {**draft(), "colour": "red"}, 400, "VALIDATION_FAILED"),
+        (token(CATALOG_ADMIN), draft(2), 409, "SKU_TAKEN"),
+    ],
+    ids=["no-token", "wrong-role", "bad-slug", "no-variants", "unknown-field", "sku-of-another"],
+)
+def test_upsert_rejections(
+    h: Harness, headers: dict[str, str], body: Any, status: int, code: str
+) -> None:
+    resp = put("prod-000001", body, headers)
+    assert (resp.status_code, json.loads(resp.get_body())["error"]["code"]) == (status, code)
+
+
+# --- Event Hub triggers -----------------------------------------------------------------
+def deliver(function: str, envelopes: list[dict[str, Any]]) -> None:
+    events = [func.EventHubEvent(body=json.dumps(e).encode()) for e in envelopes]
+    FUNCTIONS[function](events)
+
+
+def product_changed(product_id: str, version: int) -> dict[str, Any]:
+    return new_event(
+        "ProductChanged",
+        service_id="t",
+        subject=product_id,
+        version=version,
+        payload={"productId": product_id, "version": version},
+    ).to_wire()
+
+
+def test_product_changed_refreshes_the_cache_and_replays_are_free(h: Harness) -> None:
+    assert gql(NAME)["data"]["product"]["version"] == 1
+    writable = h.service.source
+    changed = build_product(1).model_copy(update={"name": "Renamed Elsewhere"})
+    writable.upsert_product(changed)
+    assert gql(NAME)["data"]["product"] == {"name": "Glow Lip Balm", "version": 1}
+    h.reset_counts()
+    deliver("refresh_catalog_cache", [product_changed("prod-000001", 2)])
+    assert h.source.calls["get_products"] == 1
+    assert gql(NAME)["data"]["product"] == {"name": "Renamed Elsewhere", "version": 2}
+    h.reset_counts()
+    deliver(
+        "refresh_catalog_cache",
+        [product_changed("prod-000001", 2), product_changed("prod-000001", 1)],
+    )
+    assert h.source.calls["get_products"] == 0
+
+
+def test_non_envelopes_are_skipped(h: Harness) -> None:
+    events = [func.EventHubEvent(body=b"not json"), func.EventHubEvent(body=b'{"x": 1}')]
+    FUNCTIONS["refresh_catalog_cache"](events)
+    assert h.source.total == 0
+
+
+AVAIL = '{ product(productId: "prod-000001") { variants { availability { status available } } } }'
+
+
+def inventory_changed(sku: str, version: int) -> dict[str, Any]:
+    return new_event(
+        "InventoryChanged",
+        service_id="t",
+        subject=sku,
+        version=version,
+        payload={"itemId": sku, "enterpriseCode": "BEAUTY_US"},
+    ).to_wire()
+
+
+def test_inventory_changed_refreshes_held_availability_only(h: Harness) -> None:
+    assert gql(AVAIL)["data"]["product"]["variants"] == [
+        {"availability": {"status": "IN_STOCK", "available": 50}}
+    ]
+    h.memory_stock.levels["SKU-000001-01"] = StockLevel("LOW_STOCK", 1)
+    assert gql(AVAIL)["data"]["product"]["variants"][0]["availability"]["available"] == 50
+    h.reset_counts()
+    deliver(
+        "refresh_catalog_availability",
+        [inventory_changed("SKU-000001-01", 9), inventory_changed("SKU-000002-01", 4)],
+    )
+    assert h.stock.calls["get_stock_levels"] == 1
+    assert gql(AVAIL)["data"]["product"]["variants"] == [
+        {"availability": {"status": "LOW_STOCK", "available": 1}}
+    ]
