@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.errors import Conflict, NotFound, PreconditionFailed, RuleViolation, Unavailable
+from shared.errors import Conflict, NotFound, PreconditionFailed, Unavailable
 from shared.inventory.changefeed import FeedResult, InventoryFeed
 from shared.inventory.model import (
     AdjustmentRequest,
@@ -38,8 +38,9 @@ from shared.inventory.repository import (
     to_record,
 )
 from shared.inventory.reservations import ReservationBook
-from shared.inventory.rules import capped_view, item_availability, item_version, supply_id
-from shared.ports import Cache, EventPublisher, Filter, PatchOp
+from shared.inventory.rules import capped_view, item_availability, item_version
+from shared.inventory.supply import apply_adjustments, write_supply
+from shared.ports import Cache, EventPublisher
 
 MAX_BATCH_ITEMS = 200
 
@@ -166,102 +167,17 @@ class InventoryService:
         """Set on-hand, safety stock, threshold and infinite; holds are untouched.
         ``True`` when the record was created."""
         node = self.get_ship_node(ship_node)
-        fields = spec.model_dump(by_alias=True)
-        created = False
-        stored: dict[str, Any] | None = None
-        before: dict[str, Any] | None = None
-        for _ in range(MAX_RACE_RETRIES):
-            before = self.repo.read_supply(item_id, ship_node)
-            if before is None:
-                doc = {
-                    "id": supply_id(item_id, ship_node),
-                    "docType": "supply",
-                    "itemId": item_id,
-                    "shipNode": ship_node,
-                    "enterpriseCode": node.enterprise_code,
-                    "reserved": 0,
-                    "holds": {},
-                    "version": 1,
-                    "modifyts": now_iso(),
-                    **fields,
-                }
-                try:
-                    stored, created = self.repo.create_supply(doc), True
-                    break
-                except Conflict:
-                    continue
-            ops = [PatchOp("set", k, v) for k, v in fields.items()]
-            ops += [PatchOp("incr", "version", 1), PatchOp("set", "modifyts", now_iso())]
-            stored = self.repo.patch_supply(item_id, ship_node, ops, if_match=before["_etag"])
-            if stored is not None:
-                break
-        if stored is None:
-            raise Unavailable("the supply record is too contended; retry", code="CONTENDED")
-        self.invalidate_items([item_id])
-        self.repo.write_audit(
-            operation="SET_SUPPLY",
-            employee_id=actor,
-            form_name="PUT /inventory/{itemId}/nodes/{shipNode}",
-            reference_type="INVENTORY",
-            reference_value=supply_id(item_id, ship_node),
-            before=_supply_fields(before),
-            after=_supply_fields(stored),
-        )
-        return to_record(stored), created
+        try:
+            return write_supply(self.repo, node, item_id, spec, actor)
+        finally:
+            self.invalidate_items([item_id])
 
     def adjust_inventory(self, request: AdjustmentRequest, actor: str) -> list[SupplyRecord]:
-        """Apply every delta or none: on-hand may not go below zero, and a line that
-        fails undoes the lines applied before it."""
-        applied: list[tuple[str, str, int]] = []
-        results: list[SupplyRecord] = []
+        """Apply every delta or none (see ``supply.apply_adjustments``)."""
         try:
-            for adj in request.adjustments:
-                doc = self._apply_delta(adj.item_id, adj.ship_node, adj.quantity)
-                applied.append((adj.item_id, adj.ship_node, adj.quantity))
-                results.append(to_record(doc))
-        except Exception:
-            for item_id, ship_node, delta in reversed(applied):
-                self._apply_delta(item_id, ship_node, -delta, check=False)
-            raise
+            return apply_adjustments(self.repo, request, actor)
         finally:
             self.invalidate_items([a.item_id for a in request.adjustments])
-        for adj, after in zip(request.adjustments, results, strict=True):
-            self.repo.write_audit(
-                operation="ADJUST_INVENTORY",
-                employee_id=actor,
-                form_name="POST /inventory/adjustments",
-                reference_type="INVENTORY",
-                reference_value=supply_id(adj.item_id, adj.ship_node),
-                before={"quantity": after.quantity - adj.quantity},
-                after={"quantity": after.quantity},
-                reason=request.reason,
-            )
-        return results
-
-    def _apply_delta(
-        self, item_id: str, ship_node: str, delta: int, *, check: bool = True
-    ) -> dict[str, Any]:
-        ops = [
-            PatchOp("incr", "quantity", delta),
-            PatchOp("incr", "version", 1),
-            PatchOp("set", "modifyts", now_iso()),
-        ]
-        cond = (Filter("quantity", ">=", -delta),) if check and delta < 0 else ()
-        try:
-            doc = self.repo.patch_supply(item_id, ship_node, ops, condition=cond)
-        except NotFound:
-            raise NotFound(
-                f"no supply record for item {item_id!r} at node {ship_node!r}",
-                code="SUPPLY_NOT_FOUND",
-                details={"itemId": item_id, "shipNode": ship_node},
-            ) from None
-        if doc is None:
-            raise RuleViolation(
-                "the adjustment would take on-hand quantity below zero",
-                code="NEGATIVE_ON_HAND",
-                details={"itemId": item_id, "shipNode": ship_node, "quantity": delta},
-            )
-        return doc
 
     def get_supply(self, item_id: str, ship_node: str) -> SupplyRecord:
         doc = self.repo.read_supply(item_id, ship_node)
@@ -369,10 +285,3 @@ class InventoryService:
 
 def _strip(doc: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if doc is None else {k: v for k, v in doc.items() if not k.startswith("_")}
-
-
-def _supply_fields(doc: dict[str, Any] | None) -> dict[str, Any] | None:
-    if doc is None:
-        return None
-    keys = ("quantity", "safetyStock", "threshold", "infinite", "reserved", "version")
-    return {k: doc.get(k) for k in keys}
