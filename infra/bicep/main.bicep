@@ -107,11 +107,11 @@ param commercetoolsProjectKey string = ''
 
 param commercetoolsClientId string = ''
 
-@description('commercetools API URL, for example https://api.europe-west1.gcp.commercetools.com.')
-param commercetoolsApiUrl string = ''
+@description('commercetools API URL of the project region.')
+param commercetoolsApiUrl string = 'https://api.europe-west1.gcp.commercetools.com'
 
-@description('commercetools auth URL, for example https://auth.europe-west1.gcp.commercetools.com.')
-param commercetoolsAuthUrl string = ''
+@description('commercetools auth URL of the project region.')
+param commercetoolsAuthUrl string = 'https://auth.europe-west1.gcp.commercetools.com'
 
 @description('commercetools API client secret, stored in Key Vault only.')
 @secure()
@@ -339,6 +339,10 @@ var appSettings = concat([
     value: appIdentity.properties.clientId
   }
   {
+    name: 'INVENTORY_EXPIRY_SCHEDULE'
+    value: '0 */1 * * * *'
+  }
+  {
     name: 'AUTH_MODE'
     value: 'entra'
   }
@@ -351,23 +355,23 @@ var appSettings = concat([
     value: authAudience
   }
   {
-    name: 'COMMERCETOOLS_PROJECT_KEY'
+    name: 'CTP_PROJECT_KEY'
     value: commercetoolsProjectKey
   }
   {
-    name: 'COMMERCETOOLS_CLIENT_ID'
+    name: 'CTP_CLIENT_ID'
     value: commercetoolsClientId
   }
   {
-    name: 'COMMERCETOOLS_API_URL'
+    name: 'CTP_API_URL'
     value: commercetoolsApiUrl
   }
   {
-    name: 'COMMERCETOOLS_AUTH_URL'
+    name: 'CTP_AUTH_URL'
     value: commercetoolsAuthUrl
   }
   {
-    name: 'COMMERCETOOLS_CLIENT_SECRET'
+    name: 'CTP_CLIENT_SECRET'
     value: keyVault.outputs.commercetoolsSecretReference
   }
 ], cosmos.outputs.appSettings, eventHubs.outputs.appSettings)

@@ -53,12 +53,12 @@ var containers = [
   {
     setting: 'COSMOS_CONTAINER_CARRIER_SERVICES'
     name: 'carrier_services'
-    partitionKey: '/carrierServiceCode'
+    partitionKey: '/enterpriseCode'
   }
   {
     setting: 'COSMOS_CONTAINER_SOURCING_RULES'
     name: 'sourcing_rules'
-    partitionKey: '/sellerCode'
+    partitionKey: '/enterpriseCode'
   }
   {
     setting: 'COSMOS_CONTAINER_PRODUCTS'

@@ -51,16 +51,32 @@ var hubs = [
   }
 ]
 
-// One consumer group per consuming function: two functions reading one hub through one
-// group would share checkpoints and each see only part of the events.
+// The consumer group of each consuming function, per hub: two functions reading one hub
+// through one group would share checkpoints and each see only part of the events. Each
+// context names its group in one app setting (consumerGroupSettings).
 var consumerGroups = [
   {
     hub: 'confighub-config-update'
-    name: 'confighub-env-cache'
+    name: 'confighub'
   }
   {
     hub: 'product-catalog-updates'
-    name: 'catalog-cache'
+    name: 'catalog'
+  }
+  {
+    hub: 'inventory-updates'
+    name: 'catalog'
+  }
+]
+
+var consumerGroupSettings = [
+  {
+    name: 'CONFIGHUB_CONSUMER_GROUP'
+    value: 'confighub'
+  }
+  {
+    name: 'CATALOG_CONSUMER_GROUP'
+    value: 'catalog'
   }
 ]
 
@@ -134,4 +150,4 @@ var hubSettings = [for hub in hubs: {
 
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
 output namespaceName string = namespace.name
-output appSettings array = hubSettings
+output appSettings array = concat(hubSettings, consumerGroupSettings)

@@ -80,5 +80,6 @@ module endpoint 'privateEndpoint.bicep' = {
 
 output name string = vault.name
 output uri string = vault.properties.vaultUri
-// A versionless reference, so a rotated secret is picked up without a redeployment.
-output commercetoolsSecretReference string = empty(commercetoolsClientSecret) ? '' : '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretName})'
+// A versionless reference, so a rotated secret is picked up without a redeployment. The
+// catalog reads it only when CTP_PROJECT_KEY is set, so it may dangle while unused.
+output commercetoolsSecretReference string = '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretName})'
