@@ -145,9 +145,15 @@ def reservation_action(name: str, method: str, rid: str, suffix: str = "") -> Re
 Hook = Callable[[str, str, tuple[Any, ...]], None]
 
 
+STORE_CALLS = frozenset(
+    {"read", "read_many", "query", "count", "create", "replace", "patch", "delete", "upsert"}
+)
+
+
 class _HookedContainer:
-    """A real container whose writes first call ``hook(op, container, args)``: how a
-    test plays a racing client or a process dying at an exact point."""
+    """A real container whose calls (each one round trip) first call
+    ``hook(op, container, args)``: how a test counts round trips, or plays a racing
+    client or a process dying at an exact point."""
 
     def __init__(self, inner: Any, hook: Hook) -> None:
         self._inner = inner
@@ -155,7 +161,7 @@ class _HookedContainer:
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._inner, name)
-        if name not in {"create", "replace", "patch", "delete", "upsert"}:
+        if name not in STORE_CALLS:
             return attr
 
         def wrapped(*args: Any, **kw: Any) -> Any:

@@ -9,10 +9,12 @@ import pytest
 from shared.bootstrap import Registry
 from shared.inventory.model import Capability, NodeType
 from tests.functions.inventory_client import (
+    ENTERPRISE,
     availability,
     call,
     put_node,
     put_supply,
+    service_over,
     store_registry,  # noqa: F401
 )
 
@@ -140,3 +142,17 @@ def test_batch_of_200_items(stocked: Registry) -> None:
 def test_batch_bad_input_is_400(stocked: Registry, body: Any) -> None:
     resp = batch(body)
     assert (resp.status, resp.code) == (400, "VALIDATION_FAILED")
+
+
+def test_batch_of_200_uses_two_store_round_trips_then_none(stocked: Registry) -> None:
+    calls: list[tuple[str, str]] = []
+    svc = service_over(stocked, lambda op, container, args: calls.append((op, container)))
+    svc.cache.delete_many([f"inventory:nodes:{ENTERPRISE}"])
+    items = ["SKU1", "INF", *[f"X{i}" for i in range(198)]]
+    cold = svc.get_availability_views(items)
+    assert calls == [("query", "ship_nodes"), ("query", "inventory")]
+    calls.clear()
+    warm = svc.get_availability_views(items)
+    assert calls == []
+    assert warm == cold
+    assert [v.network.available for v in cold[:2]] == [50, 50]
