@@ -56,7 +56,8 @@ class CommercetoolsClient:
         transport: httpx.BaseTransport | None = None,
         attempts: int = 3,
         sleep: Callable[[float], None] = time.sleep,
-        breaker: pybreaker.CircuitBreaker | None = None,
+        breaker_fail_max: int = 5,
+        breaker_reset_seconds: float = 30.0,
     ) -> None:
         self.project_key = project_key
         self._client_id = client_id
@@ -68,8 +69,11 @@ class CommercetoolsClient:
         self._http = httpx.Client(timeout=timeout, transport=transport)
         self._attempts = attempts
         self._sleep = sleep
-        self.breaker = breaker or pybreaker.CircuitBreaker(
-            fail_max=5, reset_timeout=30, exclude=[NotFound, _Rejected], name="commercetools"
+        self.breaker = pybreaker.CircuitBreaker(
+            fail_max=breaker_fail_max,
+            reset_timeout=breaker_reset_seconds,
+            exclude=[NotFound, _Rejected],
+            name="commercetools",
         )
         digest = hashlib.sha256(f"{auth_url}|{client_id}".encode()).hexdigest()[:16]
         self._token_key = f"commercetools:token:{project_key}:{digest}"
@@ -106,7 +110,7 @@ class CommercetoolsClient:
     ) -> dict[str, Any]:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self._attempts),
-            wait=tenacity.wait_exponential_jitter(initial=0.1, max=2.0),
+            wait=tenacity.wait_exponential_jitter(multiplier=0.1, max=2.0, jitter=0.1),
             retry=tenacity.retry_if_exception_type(_Transient),
             sleep=self._sleep,
             reraise=True,
