@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from itertools import groupby
 from typing import Protocol
 
@@ -33,6 +34,8 @@ class PendingEvent(Protocol):
 
 
 class OutboxRows(Protocol):
+    """The relay's statements, each committed on its own."""
+
     def claim_lease(self, holder: str, now: float, ttl_seconds: float) -> bool: ...
 
     def release_lease(self, holder: str) -> None: ...
@@ -44,17 +47,21 @@ class OutboxRows(Protocol):
     def note_failure(self, ids: Sequence[int]) -> None: ...
 
 
+class OutboxStorage(Protocol):
+    def session(self) -> AbstractContextManager[OutboxRows]: ...
+
+
 class OutboxRelay:
     def __init__(
         self,
-        rows: OutboxRows,
+        storage: OutboxStorage,
         publisher: EventPublisher,
         *,
         batch_size: int = 100,
         lease_seconds: float = 60.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._rows = rows
+        self._storage = storage
         self._publisher = publisher
         self._batch_size = batch_size
         self._lease_seconds = lease_seconds
@@ -68,23 +75,24 @@ class OutboxRelay:
         timer.
         """
         sent = 0
-        for _ in range(max_passes):
-            holder = uuid.uuid4().hex
-            if not self._rows.claim_lease(holder, self._clock(), self._lease_seconds):
-                return sent
-            try:
-                count, healthy = self._drain()
-                sent += count
-            finally:
-                self._rows.release_lease(holder)
-            if not healthy or not self._rows.pending(1):
-                return sent
+        with self._storage.session() as rows:
+            for _ in range(max_passes):
+                holder = uuid.uuid4().hex
+                if not rows.claim_lease(holder, self._clock(), self._lease_seconds):
+                    return sent
+                try:
+                    count, healthy = self._drain(rows)
+                    sent += count
+                finally:
+                    rows.release_lease(holder)
+                if not healthy or not rows.pending(1):
+                    return sent
         return sent
 
-    def _drain(self) -> tuple[int, bool]:
+    def _drain(self, rows: OutboxRows) -> tuple[int, bool]:
         sent = 0
         while True:
-            batch = self._rows.pending(self._batch_size)
+            batch = rows.pending(self._batch_size)
             for hub, run in groupby(batch, key=lambda record: record.hub):
                 records = list(run)
                 ids = [record.outbox_id for record in records]
@@ -97,9 +105,9 @@ class OutboxRelay:
                         hub,
                         type(exc).__name__,
                     )
-                    self._rows.note_failure(ids)
+                    rows.note_failure(ids)
                     return sent, False
-                self._rows.mark_sent(ids)
+                rows.mark_sent(ids)
                 sent += len(ids)
             if len(batch) < self._batch_size:
                 return sent, True

@@ -1,13 +1,18 @@
 """Outbox rows and the relay lease, on SQLAlchemy Core.
 
 One relay at a time holds the lease (a conditional UPDATE on a single row), so events of
-an application leave in outbox order and two relays never send the same row.
+an application leave in outbox order and two relays never send the same row. A relay
+pass uses one pooled connection and commits after every statement: no snapshot is held
+(a later ``pending`` must see rows committed meanwhile) and no pool checkout is paid
+per statement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,63 +31,74 @@ class OutboxRecord:
     body: str
 
 
-class OutboxStore:
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
+class OutboxSession:
+    """The relay's statements on one connection, each in its own short transaction."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self._conn = conn
+
+    def _run(self, statement: Any) -> sa.CursorResult[Any]:
+        try:
+            result = self._conn.execute(statement)
+            self._conn.commit()
+        except BaseException:
+            self._conn.rollback()
+            raise
+        return result
 
     def claim_lease(self, holder: str, now: float, ttl_seconds: float) -> bool:
-        with _translated(), self.engine.begin() as conn:
-            result = conn.execute(
-                outbox_lease.update()
-                .where(
-                    outbox_lease.c.name == LEASE_NAME,
-                    sa.or_(outbox_lease.c.holder.is_(None), outbox_lease.c.expires_at < now),
-                )
-                .values(holder=holder, expires_at=now + ttl_seconds)
+        result = self._run(
+            outbox_lease.update()
+            .where(
+                outbox_lease.c.name == LEASE_NAME,
+                sa.or_(outbox_lease.c.holder.is_(None), outbox_lease.c.expires_at < now),
             )
-            return result.rowcount == 1
+            .values(holder=holder, expires_at=now + ttl_seconds)
+        )
+        return result.rowcount == 1
 
     def release_lease(self, holder: str) -> None:
-        with _translated(), self.engine.begin() as conn:
-            conn.execute(
-                outbox_lease.update()
-                .where(outbox_lease.c.name == LEASE_NAME, outbox_lease.c.holder == holder)
-                .values(holder=None, expires_at=0.0)
-            )
+        self._run(
+            outbox_lease.update()
+            .where(outbox_lease.c.name == LEASE_NAME, outbox_lease.c.holder == holder)
+            .values(holder=None, expires_at=0.0)
+        )
 
     def pending(self, limit: int) -> list[OutboxRecord]:
-        with _translated(), self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(outbox.c.outbox_id, outbox.c.hub, outbox.c.partition_key, outbox.c.body)
-                .where(outbox.c.sent_dttm.is_(None))
-                .order_by(outbox.c.outbox_id)
-                .limit(limit)
-            ).all()
+        rows = self._run(
+            sa.select(outbox.c.outbox_id, outbox.c.hub, outbox.c.partition_key, outbox.c.body)
+            .where(outbox.c.sent_dttm.is_(None))
+            .order_by(outbox.c.outbox_id)
+            .limit(limit)
+        ).all()
         return [OutboxRecord(r.outbox_id, r.hub, r.partition_key, r.body) for r in rows]
 
-    def count_pending(self) -> int:
-        with _translated(), self.engine.connect() as conn:
-            count = conn.execute(
-                sa.select(sa.func.count()).select_from(outbox).where(outbox.c.sent_dttm.is_(None))
-            ).scalar_one()
-        return int(count)
-
     def mark_sent(self, ids: Sequence[int]) -> None:
-        if not ids:
-            return
-        with _translated(), self.engine.begin() as conn:
-            conn.execute(
+        if ids:
+            self._run(
                 outbox.update()
                 .where(outbox.c.outbox_id.in_(list(ids)), outbox.c.sent_dttm.is_(None))
                 .values(sent_dttm=utcnow())
             )
 
     def note_failure(self, ids: Sequence[int]) -> None:
-        if not ids:
-            return
-        with _translated(), self.engine.begin() as conn:
-            conn.execute(
+        if ids:
+            self._run(
                 outbox.update()
                 .where(outbox.c.outbox_id.in_(list(ids)))
                 .values(attempts=outbox.c.attempts + 1)
             )
+
+
+class OutboxStore:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def session(self) -> Iterator[OutboxSession]:
+        with _translated(), self.engine.connect() as conn:
+            yield OutboxSession(conn)
+
+    def count_pending(self) -> int:
+        with self.session() as rows:
+            return len(rows.pending(1_000_000))
