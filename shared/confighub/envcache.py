@@ -32,15 +32,18 @@ class EnvironmentCache:
     def _generation_key(self, application: str) -> str:
         return f"{self._prefix}gen:{application}"
 
-    def _entry_key(self, application: str, profile: str, label: str) -> str:
-        digest = hashlib.sha256(f"{application}\n{profile}\n{label}".encode()).hexdigest()[:32]
-        return f"{self._prefix}env:{digest}"
+    def _entry_key(self, kind: str, parts: Sequence[str]) -> str:
+        digest = hashlib.sha256("\n".join((kind, *parts)).encode()).hexdigest()[:32]
+        return f"{self._prefix}{kind}:{digest}"
 
-    def get(
-        self, application: str, profile: str, label: str, applications: Sequence[str]
-    ) -> tuple[Environment | None, dict[str, str]]:
-        """The cached environment (or None) and the stamp to store a fresh one under."""
-        entry_key = self._entry_key(application, profile, label)
+    def lookup(
+        self, kind: str, parts: Sequence[str], applications: Sequence[str]
+    ) -> tuple[Any, dict[str, str]]:
+        """The cached JSON value (or None) and the stamp to store a fresh one under.
+
+        ``applications`` are every application whose rows the value was built from.
+        """
+        entry_key = self._entry_key(kind, parts)
         keys = [self._generation_key(app) for app in applications]
         try:
             found = self._cache.get_many([*keys, entry_key])
@@ -56,19 +59,30 @@ class EnvironmentCache:
             return None, {}
         entry: Any = found.get(entry_key)
         if isinstance(entry, dict) and entry.get("stamp") == stamp:
-            return Environment.model_validate(entry["env"]), stamp
+            return entry.get("value"), stamp
         return None, stamp
+
+    def store(self, kind: str, parts: Sequence[str], stamp: dict[str, str], value: Any) -> None:
+        if not stamp:
+            return
+        try:
+            self._cache.set(
+                self._entry_key(kind, parts), {"stamp": stamp, "value": value}, self._ttl
+            )
+        except Exception as exc:  # noqa: BLE001 - a cache outage degrades to a miss
+            log.warning("environment cache unavailable (%s)", type(exc).__name__)
+
+    def get(
+        self, application: str, profile: str, label: str, applications: Sequence[str]
+    ) -> tuple[Environment | None, dict[str, str]]:
+        value, stamp = self.lookup("env", (application, profile, label), applications)
+        return (Environment.model_validate(value) if value else None), stamp
 
     def put(
         self, application: str, profile: str, label: str, stamp: dict[str, str], env: Environment
     ) -> None:
-        if not stamp:
-            return
-        value = {"stamp": stamp, "env": env.model_dump(mode="json", by_alias=True)}
-        try:
-            self._cache.set(self._entry_key(application, profile, label), value, self._ttl)
-        except Exception as exc:  # noqa: BLE001 - a cache outage degrades to a miss
-            log.warning("environment cache unavailable (%s)", type(exc).__name__)
+        value = env.model_dump(mode="json", by_alias=True)
+        self.store("env", (application, profile, label), stamp, value)
 
     def invalidate(self, applications: Sequence[str]) -> None:
         """Bump the generation of each application: every entry built on it goes stale."""

@@ -98,7 +98,3 @@ class OutboxStore:
     def session(self) -> Iterator[OutboxSession]:
         with _translated(), self.engine.connect() as conn:
             yield OutboxSession(conn)
-
-    def count_pending(self) -> int:
-        with self.session() as rows:
-            return len(rows.pending(1_000_000))

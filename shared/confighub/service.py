@@ -349,12 +349,18 @@ class ConfigHubService:
         return env
 
     def get_ui_config(self, application: str, profile: str | None) -> dict[str, str]:
-        """The storefront's public settings: ``ui_consume`` and never a secret."""
+        """The storefront's public settings: ``ui_consume`` and never a secret. Cached
+        like environments, since every storefront page load asks for them."""
         label = self.options.default_label
+        parts = (application, profile or "", label)
+        cached, stamp = self._envs.lookup("ui", parts, [application])
+        if isinstance(cached, dict):
+            return cached
         rows = self._store.ui_properties(application, label)
         merged: dict[str, str] = {}
         for wanted in (None, profile) if profile else (None,):
             for config in rows:
                 if config.profile == wanted and not self.secrets.is_secret(config.prop):
                     merged[config.prop] = config.val
+        self._envs.store("ui", parts, stamp, merged)
         return merged

@@ -240,3 +240,21 @@ def test_change_event_invalidates_what_a_direct_write_left_stale(hub: Registry) 
     after = spring("omni-product/dev").body
     assert after["propertySources"][0]["source"]["catalog.size"] == "99"
     assert after["version"] != before["version"]
+
+
+def test_ui_config_is_cached_and_refreshed_by_a_write(hub: Registry) -> None:
+    seed()
+    assert spring("ui/omni-product", roles=None).body == {"ui.banner": "Sale ${shop.name}"}
+    statements = count_statements(hub)
+    assert spring("ui/omni-product", roles=None).body == {"ui.banner": "Sale ${shop.name}"}
+    assert statements == []
+    banner = invoke("list_configs", params={"prop": "ui.banner"}).body["items"][0]
+    updated = invoke(
+        "update_config",
+        "PUT",
+        body={"val": "Spring sale", "uiConsume": True},
+        route={"configId": str(banner["configId"])},
+        headers={"If-Match": f'"{banner["configId"]}-1"'},
+    )
+    assert updated.status == 200
+    assert spring("ui/omni-product", roles=None).body == {"ui.banner": "Spring sale"}
