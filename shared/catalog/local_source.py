@@ -9,6 +9,7 @@ bounds in cents per currency), so every filter and sort runs in the store.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
@@ -65,18 +66,20 @@ def product_document(product: Product, brand_name: str, parents: dict[str, str |
             c = cents(price.amount)
             low[price.currency] = min(low.get(price.currency, c), c)
             high[price.currency] = max(high.get(price.currency, c), c)
+    pid = product.product_id
     body.update(
-        id=product.product_id,
+        id=pid,
         pk=product.product_id,
         docType="product",
         brandName=brand_name,
-        sortName=product.name.lower(),
+        sortName=f"{product.name.lower()}\t{pid}",
         searchText=f"{product.name} {brand_name} {product.description}".lower(),
         categoryPath=_ancestry(product.category_ids, parents),
         skus=list(product.skus),
         minPrice=low,
         maxPrice=high,
-        createdTs=product.created_date.timestamp(),
+        createdKey=f"{product.created_date.astimezone(UTC).isoformat()}|{pid}",
+        priceKey={cur: f"{c:012d}|{pid}" for cur, c in low.items()},
     )
     return body
 
@@ -135,14 +138,13 @@ class LocalCatalogSource:
         return self.container.count(Query(filters=self._filters(search)))
 
     def list_categories(self) -> list[Category]:
-        docs = self.container.query(
-            Query(order_by=(("sortOrder", False), ("id", False))), partition_key=CATEGORIES_PK
-        )
-        return [Category.model_validate(d) for d in docs]
+        docs = self.container.query(Query(), partition_key=CATEGORIES_PK)
+        found = [Category.model_validate(d) for d in docs]
+        return sorted(found, key=lambda c: (c.sort_order, c.category_id))
 
     def list_brands(self) -> list[Brand]:
-        docs = self.container.query(Query(order_by=(("name", False),)), partition_key=BRANDS_PK)
-        return [Brand.model_validate(d) for d in docs]
+        docs = self.container.query(Query(), partition_key=BRANDS_PK)
+        return sorted((Brand.model_validate(d) for d in docs), key=lambda b: (b.name, b.brand_id))
 
     @staticmethod
     def _filters(search: ProductSearch) -> tuple[Filter, ...]:
@@ -162,14 +164,14 @@ class LocalCatalogSource:
 
     @staticmethod
     def _order(search: ProductSearch) -> tuple[tuple[str, bool], ...]:
-        price = f"minPrice.{search.currency}"
+        price = f"priceKey.{search.currency}"
         return {
             ProductSort.RELEVANCE: (("id", False),),
-            ProductSort.NAME_ASC: (("sortName", False), ("id", False)),
-            ProductSort.NAME_DESC: (("sortName", True), ("id", True)),
-            ProductSort.PRICE_ASC: ((price, False), ("id", False)),
-            ProductSort.PRICE_DESC: ((price, True), ("id", True)),
-            ProductSort.NEWEST: (("createdTs", True), ("id", True)),
+            ProductSort.NAME_ASC: (("sortName", False),),
+            ProductSort.NAME_DESC: (("sortName", True),),
+            ProductSort.PRICE_ASC: ((price, False),),
+            ProductSort.PRICE_DESC: ((price, True),),
+            ProductSort.NEWEST: (("createdKey", True),),
         }[search.sort]
 
     # --- writes ----------------------------------------------------------------------
