@@ -16,6 +16,9 @@ from shared.errors import PreconditionFailed, PreconditionRequired
 from shared.events import new_event
 
 MASK = "******"
+MAX_EVENT_VALUE = 64 * 1024
+"""Longer values stay out of events (consumers read them from the hub): an event must
+fit Event Hubs' 1 MB limit, or it would block the ordered outbox behind it forever."""
 EVENT_TYPES = {
     AuditOperation.CREATE: "ConfigCreated",
     AuditOperation.UPDATE: "ConfigUpdated",
@@ -105,7 +108,11 @@ def change_event(
         "version": version,
         "valType": config.val_type.value,
     }
-    if operation is not AuditOperation.DELETE and not secrets.is_secret(config.prop):
+    if (
+        operation is not AuditOperation.DELETE
+        and not secrets.is_secret(config.prop)
+        and len(config.val) <= MAX_EVENT_VALUE
+    ):
         payload["val"] = config.val
     event_type = EVENT_TYPES[operation]
     envelope = new_event(

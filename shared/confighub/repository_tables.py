@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+# MySQL TEXT stops at 64 KB; values, audit copies and event bodies may be longer.
+LONG_TEXT = sa.Text().with_variant(mysql.LONGTEXT(), "mysql")
 
 metadata = sa.MetaData()
 
@@ -20,7 +24,7 @@ config = sa.Table(
     metadata,
     sa.Column("config_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("prop", sa.String(255), nullable=False),
-    sa.Column("val", sa.Text, nullable=False),
+    sa.Column("val", LONG_TEXT, nullable=False),
     sa.Column("val_type", sa.String(16), nullable=False),
     sa.Column("description", sa.String(1024)),
     sa.Column("application", sa.String(128), nullable=False),
@@ -42,8 +46,8 @@ config_audit = sa.Table(
     sa.Column("config_id", sa.Integer, nullable=False),
     sa.Column("prop", sa.String(255)),
     sa.Column("operation", sa.String(16), nullable=False),
-    sa.Column("old_val", sa.Text),
-    sa.Column("new_val", sa.Text),
+    sa.Column("old_val", LONG_TEXT),
+    sa.Column("new_val", LONG_TEXT),
     sa.Column("old_version", sa.Integer),
     sa.Column("new_version", sa.Integer),
     sa.Column("updated_by", sa.String(255), nullable=False),
@@ -59,7 +63,7 @@ outbox = sa.Table(
     sa.Column("hub", sa.String(128), nullable=False),
     sa.Column("partition_key", sa.String(128), nullable=False),
     sa.Column("event_type", sa.String(64), nullable=False),
-    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("body", LONG_TEXT, nullable=False),
     sa.Column("create_dttm", sa.DateTime, nullable=False),
     sa.Column("sent_dttm", sa.DateTime),
     sa.Column("attempts", sa.Integer, nullable=False),

@@ -178,3 +178,11 @@ def test_unit_of_work_rolls_back_unless_committed(hub: Registry) -> None:
         uow.add_outbox(HUB, "a", "ConfigCreated", "{}")
     assert store.get_config(config_id) is None
     assert pending(hub) == 0
+
+
+def test_large_values_stay_out_of_events(hub: Registry) -> None:
+    create(prop="catalog.banner-html", val="x" * (64 * 1024 + 1), valType="STRING")
+    create(prop="catalog.banner-text", val="y" * (64 * 1024), valType="STRING")
+    first, second = published(hub)
+    assert "val" not in first["payload"]
+    assert second["payload"]["val"] == "y" * (64 * 1024)

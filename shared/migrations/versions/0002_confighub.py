@@ -5,7 +5,11 @@ Revises: 0001
 """
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from alembic import op
+
+# MySQL TEXT stops at 64 KB; values, audit copies and event bodies may be longer.
+LONG_TEXT = sa.Text().with_variant(mysql.LONGTEXT(), "mysql")
 
 revision = "0002"
 down_revision = "0001"
@@ -26,7 +30,7 @@ def upgrade() -> None:
         "config",
         sa.Column("config_id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("prop", sa.String(255), nullable=False),
-        sa.Column("val", sa.Text, nullable=False),
+        sa.Column("val", LONG_TEXT, nullable=False),
         sa.Column("val_type", sa.String(16), nullable=False),
         sa.Column("description", sa.String(1024), nullable=True),
         sa.Column("application", sa.String(128), nullable=False),
@@ -55,8 +59,8 @@ def upgrade() -> None:
         sa.Column("config_audit_id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("config_id", sa.Integer, nullable=False),
         sa.Column("operation", sa.String(16), nullable=False),
-        sa.Column("old_val", sa.Text, nullable=True),
-        sa.Column("new_val", sa.Text, nullable=True),
+        sa.Column("old_val", LONG_TEXT, nullable=True),
+        sa.Column("new_val", LONG_TEXT, nullable=True),
         sa.Column("old_version", sa.Integer, nullable=True),
         sa.Column("new_version", sa.Integer, nullable=True),
         sa.Column("updated_by", sa.String(255), nullable=False),
@@ -71,7 +75,7 @@ def upgrade() -> None:
         sa.Column("hub", sa.String(128), nullable=False),
         sa.Column("partition_key", sa.String(128), nullable=False),
         sa.Column("event_type", sa.String(64), nullable=False),
-        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("body", LONG_TEXT, nullable=False),
         sa.Column("create_dttm", sa.DateTime, nullable=False),
         sa.Column("sent_dttm", sa.DateTime, nullable=True),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
