@@ -7,6 +7,7 @@ import azure.functions as func
 from functions._http import Call, QueryModel, Reply, WireModel, endpoint
 from shared import bootstrap
 from shared.inventory.model import Code, ShipNodeSpec
+from shared.inventory.rules import expected_version, version_tag
 from shared.inventory.service import InventoryService
 from shared.security import INVENTORY_ADMIN
 
@@ -35,11 +36,17 @@ def list_ship_nodes(call: Call[None, NodeQuery, None]) -> Reply:
 @endpoint(route=NodeRoute, query=NodeQuery)
 def get_ship_node(call: Call[None, NodeQuery, NodeRoute]) -> Reply:
     node = service().get_ship_node(call.route.ship_node, call.query.enterprise_code)
-    return Reply(200, node)
+    return Reply(200, node, headers={"ETag": version_tag(node.version)})
 
 
 @bp.route(route="ship-nodes/{shipNode}", methods=["PUT"])
 @endpoint(body=ShipNodeSpec, route=NodeRoute, roles=[INVENTORY_ADMIN])
 def put_ship_node(call: Call[ShipNodeSpec, None, NodeRoute]) -> Reply:
-    node, created = service().put_ship_node(call.route.ship_node, call.body, call.caller)
-    return Reply(201 if created else 200, node)
+    """``If-Match: W/"<version>"`` (optional) makes the write conditional (412)."""
+    node, created = service().put_ship_node(
+        call.route.ship_node,
+        call.body,
+        call.caller,
+        expected_version=expected_version(call.header("If-Match")),
+    )
+    return Reply(201 if created else 200, node, headers={"ETag": version_tag(node.version)})

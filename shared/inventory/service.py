@@ -39,7 +39,7 @@ from shared.inventory.repository import (
 )
 from shared.inventory.reservations import ReservationBook
 from shared.inventory.rules import capped_view, item_availability, item_version
-from shared.inventory.supply import apply_adjustments, write_supply
+from shared.inventory.supply import apply_adjustments, check_version, write_supply
 from shared.ports import Cache, EventPublisher
 
 MAX_BATCH_ITEMS = 200
@@ -123,12 +123,18 @@ class InventoryService:
         return to_node(doc)
 
     def put_ship_node(
-        self, ship_node: str, spec: ShipNodeSpec, actor: str
+        self,
+        ship_node: str,
+        spec: ShipNodeSpec,
+        actor: str,
+        *,
+        expected_version: int | None = None,
     ) -> tuple[ShipNode, bool]:
         """Create or replace; ``True`` when created. A node id is unique across
         enterprises, so moving it to another enterprise is a conflict."""
         for _ in range(MAX_RACE_RETRIES):
             existing = self.repo.find_node_doc(ship_node, None)
+            check_version(existing, expected_version, f"ship node {ship_node!r}")
             if existing is not None and existing["enterpriseCode"] != spec.enterprise_code:
                 raise Conflict(
                     f"ship node {ship_node!r} belongs to {existing['enterpriseCode']!r}",
@@ -162,13 +168,21 @@ class InventoryService:
 
     # --- supply ------------------------------------------------------------------------
     def set_supply(
-        self, item_id: str, ship_node: str, spec: SupplySpec, actor: str
+        self,
+        item_id: str,
+        ship_node: str,
+        spec: SupplySpec,
+        actor: str,
+        *,
+        expected_version: int | None = None,
     ) -> tuple[SupplyRecord, bool]:
         """Set on-hand, safety stock, threshold and infinite; holds are untouched.
         ``True`` when the record was created."""
         node = self.get_ship_node(ship_node)
         try:
-            return write_supply(self.repo, node, item_id, spec, actor)
+            return write_supply(
+                self.repo, node, item_id, spec, actor, expected_version=expected_version
+            )
         finally:
             self.invalidate_items([item_id])
 

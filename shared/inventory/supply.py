@@ -5,15 +5,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.errors import Conflict, NotFound, RuleViolation, Unavailable
+from shared.errors import Conflict, NotFound, PreconditionFailed, RuleViolation, Unavailable
 from shared.inventory.model import AdjustmentRequest, ShipNode, SupplyRecord, SupplySpec
 from shared.inventory.repository import MAX_RACE_RETRIES, InventoryRepository, now_iso, to_record
 from shared.inventory.rules import supply_id
 from shared.ports import Filter, PatchOp
 
 
+def check_version(doc: dict[str, Any] | None, expected: int | None, what: str) -> None:
+    """``If-Match`` semantics: the write applies only to the version the caller saw."""
+    if expected is None:
+        return
+    current = None if doc is None else int(doc.get("version", 0))
+    if current != expected:
+        raise PreconditionFailed(
+            f"{what} is at version {current}, not {expected}",
+            code="VERSION_MISMATCH",
+            details={"currentVersion": current},
+        )
+
+
 def write_supply(
-    repo: InventoryRepository, node: ShipNode, item_id: str, spec: SupplySpec, actor: str
+    repo: InventoryRepository,
+    node: ShipNode,
+    item_id: str,
+    spec: SupplySpec,
+    actor: str,
+    *,
+    expected_version: int | None = None,
 ) -> tuple[SupplyRecord, bool]:
     """Create the record, or patch it under the etag just read so the audit's "before"
     is exactly what was replaced. Reserved units and holds are never touched."""
@@ -24,6 +43,7 @@ def write_supply(
     before: dict[str, Any] | None = None
     for _ in range(MAX_RACE_RETRIES):
         before = repo.read_supply(item_id, ship_node)
+        check_version(before, expected_version, f"supply of {item_id!r} at {ship_node!r}")
         if before is None:
             doc = {
                 "id": supply_id(item_id, ship_node),

@@ -64,8 +64,9 @@ def call(
     route: dict[str, str] | None = None,
     params: dict[str, str] | None = None,
     token: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(headers or {})}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     req = func.HttpRequest(

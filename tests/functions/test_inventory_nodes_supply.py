@@ -278,3 +278,64 @@ def test_adjustment_errors_change_nothing(
     resp = adjust(lines)
     assert (resp.status, resp.code) == (status, code)
     assert quantities(reg) == {"A@DC1": 10, "B@DC1": 5}
+
+
+def supply_put(if_match: str, quantity: int = 3) -> Any:
+    return call(
+        "put_supply",
+        "PUT",
+        "inventory/SKU1/nodes/DC1",
+        body={"quantity": quantity},
+        route={"itemId": "SKU1", "shipNode": "DC1"},
+        token=ADMIN,
+        headers={"If-Match": if_match},
+    )
+
+
+def test_supply_etag_and_conditional_put(reg: Registry) -> None:
+    put_node("DC1")
+    created = put_supply("SKU1", "DC1", 10)
+    assert created.headers["ETag"] == 'W/"1"'
+    ok = supply_put('W/"1"')
+    assert (ok.status, ok.headers["ETag"], ok.json["quantity"]) == (200, 'W/"2"', 3)
+    stale = supply_put('W/"1"', quantity=99)
+    assert (stale.status, stale.code) == (412, "VERSION_MISMATCH")
+    assert stale.json["error"]["details"] == {"currentVersion": 2}
+    assert reg.inventory().get_supply("SKU1", "DC1").quantity == 3
+
+
+@pytest.mark.parametrize(
+    ("if_match", "status", "code"),
+    [('W/"1"', 412, "VERSION_MISMATCH"), ("soon", 400, "BAD_IF_MATCH")],
+    ids=["missing-record", "malformed"],
+)
+def test_conditional_supply_put_errors(
+    reg: Registry, if_match: str, status: int, code: str
+) -> None:
+    put_node("DC1")
+    resp = supply_put(if_match)
+    assert (resp.status, resp.code) == (status, code)
+    assert reg.inventory().repo.read_supply("SKU1", "DC1") is None
+
+
+def test_ship_node_conditional_put(reg: Registry) -> None:
+    assert put_node("DC1").headers["ETag"] == 'W/"1"'
+    body = node_body(status="INACTIVE")
+
+    def conditional(tag: str) -> Any:
+        return call(
+            "put_ship_node",
+            "PUT",
+            "ship-nodes/DC1",
+            body=body,
+            route={"shipNode": "DC1"},
+            token=ADMIN,
+            headers={"If-Match": tag},
+        )
+
+    first = conditional('"1"')
+    assert (first.status, first.headers["ETag"]) == (200, 'W/"2"')
+    second = conditional('"1"')
+    assert (second.status, second.code) == (412, "VERSION_MISMATCH")
+    got = call("get_ship_node", "GET", "ship-nodes/DC1", route={"shipNode": "DC1"})
+    assert (got.headers["ETag"], got.json["status"]) == ('W/"2"', "INACTIVE")
