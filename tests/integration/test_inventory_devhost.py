@@ -21,6 +21,7 @@ from shared.bootstrap import Registry
 from shared.inventory.model import NodeType, ShipNodeSpec, SupplySpec
 from shared.inventory.service import supply_cache_key
 from shared.ports import ContainerSpec, Query
+from tests.conftest import embedded_settings
 from tests.functions.inventory_client import ADMIN, ENTERPRISE, NYC, RESERVER, store_settings
 
 HUB = "inventory-updates"
@@ -97,18 +98,12 @@ def test_200_concurrent_reservations_hold_exactly_the_50_available(
 
 @pytest.fixture
 def embedded_host(tmp_path: Path) -> Iterator[tuple[Registry, DevHostHandle]]:
-    reg = Registry(store_settings_embedded(tmp_path))
+    reg = Registry(embedded_settings(tmp_path))
     with bootstrap.use_registry(reg):
         add_node(reg, "DC1")
         reg.inventory().set_supply("SKU1", "DC1", SupplySpec(quantity=5, threshold=2), "seed")
         with running_devhost(app()) as handle:
             yield reg, handle
-
-
-def store_settings_embedded(tmp_path: Path) -> Any:
-    from tests.conftest import embedded_settings
-
-    return embedded_settings(tmp_path)
 
 
 def events(reg: Registry, start: int = 0) -> list[Any]:
