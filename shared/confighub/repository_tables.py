@@ -8,13 +8,22 @@ from sqlalchemy.dialects import mysql
 # MySQL TEXT stops at 64 KB; values, audit copies and event bodies may be longer.
 LONG_TEXT = sa.Text().with_variant(mysql.LONGTEXT(), "mysql")
 
+
+def key_string(length: int) -> sa.types.TypeEngine[str]:
+    """Keys compare case-sensitively on MySQL too (its default collation folds case),
+    so ``Foo`` and ``foo`` are two applications on every store, as on SQLite."""
+    return sa.String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql"
+    )
+
+
 metadata = sa.MetaData()
 
 config_group = sa.Table(
     "config_group",
     metadata,
     sa.Column("config_group_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("group_name", sa.String(128), nullable=False, unique=True),
+    sa.Column("group_name", key_string(128), nullable=False, unique=True),
     sa.Column("create_dttm", sa.DateTime, nullable=False),
     sa.Column("update_dttm", sa.DateTime, nullable=False),
 )
@@ -23,14 +32,14 @@ config = sa.Table(
     "config",
     metadata,
     sa.Column("config_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("prop", sa.String(255), nullable=False),
+    sa.Column("prop", key_string(255), nullable=False),
     sa.Column("val", LONG_TEXT, nullable=False),
     sa.Column("val_type", sa.String(16), nullable=False),
     sa.Column("description", sa.String(1024)),
-    sa.Column("application", sa.String(128), nullable=False),
-    sa.Column("profile", sa.String(128)),
-    sa.Column("profile_key", sa.String(128), nullable=False),
-    sa.Column("label", sa.String(128), nullable=False),
+    sa.Column("application", key_string(128), nullable=False),
+    sa.Column("profile", key_string(128)),
+    sa.Column("profile_key", key_string(128), nullable=False),
+    sa.Column("label", key_string(128), nullable=False),
     sa.Column("config_group_id", sa.Integer, sa.ForeignKey("config_group.config_group_id")),
     sa.Column("ui_consume", sa.Boolean, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),

@@ -258,3 +258,13 @@ def test_ui_config_is_cached_and_refreshed_by_a_write(hub: Registry) -> None:
     )
     assert updated.status == 200
     assert spring("ui/omni-product", roles=None).body == {"ui.banner": "Spring sale"}
+
+
+def test_keys_are_case_sensitive_on_every_store(hub: Registry) -> None:
+    create(application="omni-product", profile=None, prop="catalog.size", val="1")
+    create(application="omni-product", profile=None, prop="Catalog.size", val="2")
+    create(application="Omni-Product", profile=None, prop="catalog.size", val="3")
+    sources = spring("omni-product/dev").body["propertySources"]
+    assert sources == [
+        {"name": "omni-product", "source": {"catalog.size": "1", "Catalog.size": "2"}}
+    ]

@@ -11,6 +11,15 @@ from alembic import op
 # MySQL TEXT stops at 64 KB; values, audit copies and event bodies may be longer.
 LONG_TEXT = sa.Text().with_variant(mysql.LONGTEXT(), "mysql")
 
+
+def key_string(length: int) -> sa.types.TypeEngine[str]:
+    """Keys compare case-sensitively on MySQL too (its default collation folds case),
+    so ``Foo`` and ``foo`` are two applications on every store, as on SQLite."""
+    return sa.String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql"
+    )
+
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -21,7 +30,7 @@ def upgrade() -> None:
     op.create_table(
         "config_group",
         sa.Column("config_group_id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("group_name", sa.String(128), nullable=False),
+        sa.Column("group_name", key_string(128), nullable=False),
         sa.Column("create_dttm", sa.DateTime, nullable=False),
         sa.Column("update_dttm", sa.DateTime, nullable=False),
         sa.UniqueConstraint("group_name", name="uq_config_group_name"),
@@ -29,16 +38,16 @@ def upgrade() -> None:
     op.create_table(
         "config",
         sa.Column("config_id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("prop", sa.String(255), nullable=False),
+        sa.Column("prop", key_string(255), nullable=False),
         sa.Column("val", LONG_TEXT, nullable=False),
         sa.Column("val_type", sa.String(16), nullable=False),
         sa.Column("description", sa.String(1024), nullable=True),
-        sa.Column("application", sa.String(128), nullable=False),
-        sa.Column("profile", sa.String(128), nullable=True),
+        sa.Column("application", key_string(128), nullable=False),
+        sa.Column("profile", key_string(128), nullable=True),
         # NULL profile is the base layer; SQL unique keys treat NULLs as distinct, so the
         # uniqueness rule is enforced on this non-null twin of ``profile`` ('' for NULL).
-        sa.Column("profile_key", sa.String(128), nullable=False),
-        sa.Column("label", sa.String(128), nullable=False),
+        sa.Column("profile_key", key_string(128), nullable=False),
+        sa.Column("label", key_string(128), nullable=False),
         sa.Column(
             "config_group_id",
             sa.Integer,
