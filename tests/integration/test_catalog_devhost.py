@@ -1,0 +1,104 @@
+"""The catalog through the devhost over HTTP, wired to the real inventory and sourcing.
+
+A product update (admin PUT) and an inventory update (supply PUT, then the change feed,
+``InventoryChanged`` and the catalog's availability refresh) are both visible to the
+next storefront query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import function_app
+from devhost.testing import DevHostHandle, running_devhost
+from shared import bootstrap
+from shared.adapters.tokens import mint_local_token
+from shared.bootstrap import Registry
+from shared.catalog.demo import seed_catalog_products
+from shared.catalog.generator import build_product, demo_skus
+from shared.inventory.demo import seed_inventory_data
+from shared.security import CATALOG_ADMIN, INVENTORY_ADMIN
+from shared.sourcing.demo import seed_sourcing
+from tests.conftest import TEST_SIGNING_KEY, embedded_settings
+
+BOUND = 60.0
+SKU = "SKU-000001-01"
+QUERY = """query @inContext(postalCode: "10001") { product(productId: "prod-000001") {
+  name version variants { sku availability { status available }
+  deliveryOptions { levelOfService deliveryDate } } } }"""
+
+
+class Quiet:
+    def note(self, message: str) -> None:
+        del message
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Registry, DevHostHandle]]:
+    reg = Registry(embedded_settings(tmp_path))
+    function_app.app.functions_bindings = {}
+    with bootstrap.use_registry(reg), running_devhost(function_app.app) as handle:
+        seed_catalog_products(reg.catalog(), 20)
+        seed_inventory_data(reg.inventory(), "BEAUTY_US", demo_skus(20))
+        seed_sourcing(reg, Quiet())
+        handle.drain(BOUND)
+        yield reg, handle
+
+
+def token(*roles: str) -> str:
+    return "Bearer " + mint_local_token(TEST_SIGNING_KEY, subject="it", roles=roles)
+
+
+def ask(client: httpx.Client) -> dict[str, Any]:
+    resp = client.post("/graphql", json={"query": QUERY})
+    assert resp.status_code == 200
+    body: dict[str, Any] = resp.json()
+    assert "errors" not in body, body["errors"]
+    product: dict[str, Any] = body["data"]["product"]
+    return product
+
+
+def network(reg: Registry) -> dict[str, Any]:
+    [view] = reg.inventory().get_availability_views([SKU], "BEAUTY_US")
+    return {"status": view.network.status.value, "available": view.network.available}
+
+
+def test_next_query_sees_a_product_update_and_an_inventory_update(
+    served: tuple[Registry, DevHostHandle],
+) -> None:
+    reg, host = served
+    with httpx.Client(base_url=host.base_url, timeout=BOUND) as client:
+        before = ask(client)
+        assert (before["name"], before["version"]) == ("Glow Lip Balm", 1)
+        [variant] = before["variants"]
+        assert variant["availability"] == network(reg)
+        assert variant["deliveryOptions"], "sourcing promised no delivery for a stocked SKU"
+
+        draft = build_product(1).model_dump(
+            mode="json",
+            by_alias=True,
+            exclude={"product_id", "created_date", "modified_date", "version"},
+        )
+        put = client.put(
+            "/products/prod-000001",
+            json={**draft, "name": "Glow Lip Balm Tinted"},
+            headers={"Authorization": token(CATALOG_ADMIN)},
+        )
+        assert put.status_code == 200
+        for other in reg.inventory().get_availability_many([SKU], "BEAUTY_US")[SKU].nodes:
+            client.put(
+                f"/inventory/{SKU}/nodes/{other.ship_node}",
+                json={"quantity": 0},
+                headers={"Authorization": token(INVENTORY_ADMIN)},
+            ).raise_for_status()
+        host.drain(BOUND)
+
+        after = ask(client)
+        assert (after["name"], after["version"]) == ("Glow Lip Balm Tinted", 2)
+        assert after["variants"][0]["availability"] == {"status": "OUT_OF_STOCK", "available": 0}
+        assert network(reg) == {"status": "OUT_OF_STOCK", "available": 0}
