@@ -16,8 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import yaml
-
 from shared.confighub.model import Environment, PropertySource
 from shared.errors import BadRequest
 
@@ -257,6 +255,8 @@ def render(env: Environment, ext: str, *, resolve: bool = True) -> tuple[str, st
     if ext == "json":
         return json.dumps(to_tree(flat), separators=(",", ":")), "application/json"
     if ext in ("yml", "yaml"):
+        import yaml  # only the .yml rendering needs it: keep it off the cold start
+
         tree = to_tree(flat)
         text = yaml.safe_dump(tree, default_flow_style=False, sort_keys=False, allow_unicode=True)
         return ("" if not tree else text), "text/plain"
