@@ -61,6 +61,10 @@ def test_identity_based_connections_use_the_app_identity(template: Template) -> 
         ".servicebus.windows.net"
     )
     assert app["SQL_AUTH"] == "entra"
+    # The MySQL user docs/deploy.md creates is the identity's name, and SQL_URL logs in as it.
+    identity_name = template.root().lookup("names")["identity"]
+    fqdn = Unknown("server.properties.fullyQualifiedDomainName")
+    assert app["SQL_URL"] == f"mysql+pymysql://{identity_name}@{fqdn}:3306/confighub"
     assert app["AUTH_MODE"] == "entra"
     assert str(app["CTP_CLIENT_SECRET"]).startswith("@Microsoft.KeyVault(VaultName=")
 
