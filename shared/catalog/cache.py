@@ -78,15 +78,17 @@ class CatalogCache:
                 found[product.product_id] = product
         return found
 
-    def put_product(self, product: Product) -> bool:
-        """Version-guarded write of a product and its slug and SKU lookups."""
+    def put_product(self, product: Product, *, with_lookups: bool = False) -> bool:
+        """Version-guarded write of a product; ``with_lookups`` also points its slug at
+        it (the write path, after a rename). Reads leave lookups to ``find_product_id``:
+        one cache write per product keeps a cold page cheap."""
         written = self.cache.set_if_newer(
             product_key(product.product_id),
             product.model_dump(mode="json", by_alias=True),
             product.version,
             self.ttls.products,
         )
-        if written:
+        if written and with_lookups:
             self.cache.set_if_newer(
                 slug_key(product.slug), product.product_id, product.version, self.ttls.lookups
             )

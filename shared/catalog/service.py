@@ -170,7 +170,7 @@ class CatalogService:
                 )
         product = draft.to_product(product_id, datetime.now(UTC))
         saved = source.upsert_product(product, if_match=if_match)
-        self.catalog.put_product(saved)
+        self.catalog.put_product(saved, with_lookups=True)
         self.publish_product_changes([saved])
         return saved
 

@@ -1,0 +1,100 @@
+"""Round trips per port for a listing page with availability and delivery promises,
+through the real inventory and sourcing services: they must not grow with the page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared import bootstrap
+from shared.bootstrap import Registry
+from shared.catalog.demo import seed_catalog_products
+from shared.catalog.generator import demo_skus
+from shared.inventory.demo import seed_inventory_data
+from shared.sourcing.demo import seed_sourcing
+from tests.conftest import embedded_settings
+from tests.functions.catalog_helpers import gql
+
+PAGE = """query($n: Int) @inContext(postalCode: "60601") { products(first: $n) { edges { node {
+  productId variants { sku availability { status } deliveryOptions { levelOfService } } } } } }"""
+
+
+class CountingStore:
+    """The DocumentStore port with every container call counted in one Counter."""
+
+    def __init__(self, inner: Any, counts: Counter[str]) -> None:
+        self._inner = inner
+        self._counts = counts
+
+    def container(self, spec: Any) -> Any:
+        return CountingProxy(self._inner.container(spec), self._counts, spec.name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class CountingProxy:
+    def __init__(self, inner: Any, counts: Counter[str], label: str) -> None:
+        self._inner, self._counts, self._label = inner, counts, label
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._inner, name)
+        if not callable(target):
+            return target
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self._counts[f"{self._label}.{name}"] += 1
+            return target(*args, **kwargs)
+
+        return counted
+
+
+class Quiet:
+    def note(self, message: str) -> None:
+        del message
+
+
+def round_trips(tmp_path: Path, first: int) -> tuple[Counter[str], Counter[str], int]:
+    reg = Registry(embedded_settings(tmp_path))
+    with bootstrap.use_registry(reg):
+        seed_catalog_products(reg.catalog(), 60)
+        seed_inventory_data(reg.inventory(), "BEAUTY_US", demo_skus(60))
+        seed_sourcing(reg, Quiet())
+        store_counts: Counter[str] = Counter()
+        cache_counts: Counter[str] = Counter()
+        fresh = Registry(embedded_settings(tmp_path))
+        fresh.override(
+            documents=CountingStore(reg.documents(), store_counts),
+            cache=CountingProxy(reg.cache(), cache_counts, "cache"),
+        )
+    with bootstrap.use_registry(fresh):
+        result = gql(PAGE, {"n": first})
+        assert "errors" not in result, result.get("errors")
+        edges = result["data"]["products"]["edges"]
+        variants = sum(len(e["node"]["variants"]) for e in edges)
+        assert len(edges) == first
+        assert all(v["availability"] for e in edges for v in e["node"]["variants"])
+    return store_counts, cache_counts, variants
+
+
+@pytest.mark.parametrize("first", [10, 50], ids=lambda n: f"page-{n}")
+def test_store_round_trips_are_the_same_for_10_and_50_products(tmp_path: Path, first: int) -> None:
+    small, small_cache, small_variants = round_trips(tmp_path / "a", 10)
+    large, large_cache, large_variants = round_trips(tmp_path / "b", first)
+    assert large_variants >= small_variants
+    assert large == small
+    assert dict(large) == {
+        "products.query": 1,
+        "products.read_many": 1,
+        "ship_nodes.query": 1,
+        "inventory.query": 1,
+        "carrier_services.query": 1,
+        "sourcing_rules.query": 1,
+    }
+    reads = ("get", "get_many", "get_versioned")
+    assert {k: v for k, v in large_cache.items() if k.split(".")[1] in reads} == {
+        k: v for k, v in small_cache.items() if k.split(".")[1] in reads
+    }
