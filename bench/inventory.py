@@ -196,7 +196,7 @@ def bench_reads(reg: Registry, ids: list[str]) -> None:
         p50, p99 = percentiles(samples)
         print(
             f"  availability {label:<12} p50 {p50:8.0f} us   p99 {p99:8.0f} us"
-            f"   ({p50 / raw50:.1f}x a raw read)"
+            f"   ({p50 / raw50:.2f}x a raw read)"
         )
 
 
@@ -211,6 +211,7 @@ def bench_batch(reg: Registry, ids: list[str]) -> None:
     answers = svc.get_availability_views(batch)
     cold_ms = (time.perf_counter() - start) * 1e3
     cold_store, cold_cache = store_calls.total(), cache_calls.total()
+    cold_kinds = dict(store_calls.calls)
     store_calls.calls.clear()
     cache_calls.calls.clear()
     start = time.perf_counter()
@@ -219,7 +220,7 @@ def bench_batch(reg: Registry, ids: list[str]) -> None:
     assert len(answers) == 200
     print(
         f"  batch of 200 items, cold  {cold_ms:7.1f} ms   store round trips {cold_store}"
-        f" ({dict(store_calls.calls) or 'query x2'}), cache round trips {cold_cache}"
+        f" {cold_kinds}, cache round trips {cold_cache}"
     )
     print(
         f"  batch of 200 items, warm  {warm_ms:7.1f} ms   store round trips"
