@@ -38,6 +38,7 @@ from shared.settings import Settings
 
 SIGNING_KEY = "bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 MARIADB = "mysql+pymysql://root:@127.0.0.1:3306"
+REDIS = "redis://127.0.0.1:6379/0"
 LAYERS = (
     ("bench-app", None, 200),
     ("bench-app", "dev", 100),
@@ -229,9 +230,9 @@ def run(name: str, settings: Settings, reads: int, writes: int) -> None:
     print(f"{'create_config + relay':24}{w50:10.3f}{w99:10.3f}{w50 / b50:9.2f}{w99 / b99:9.2f}")
 
 
-def mariadb_up() -> bool:
+def port_open(port: int) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", 3306), timeout=0.5):
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
             return True
     except OSError:
         return False
@@ -250,7 +251,7 @@ def main() -> None:
         }
         sqlite = Settings(**base, SQL_URL=f"sqlite:///{Path(tmp) / 'bench.db'}")  # type: ignore[arg-type]
         run("embedded SQLite + in-memory cache", sqlite, args.reads, args.writes)
-        if not mariadb_up():
+        if not port_open(3306):
             print("\nMariaDB not reachable on 127.0.0.1:3306: skipped")
             return
         name = f"bench_{uuid.uuid4().hex[:10]}"
@@ -260,9 +261,27 @@ def main() -> None:
         try:
             maria = Settings(**base, SQL_URL=f"{MARIADB}/{name}")  # type: ignore[arg-type]
             run("MariaDB + in-memory cache", maria, args.reads, args.writes)
+            if port_open(6379):
+                name2 = f"{name}_r"
+                with admin.begin() as conn:
+                    conn.execute(sa.text(f"CREATE DATABASE `{name2}` CHARACTER SET utf8mb4"))
+                prefix = f"bench:{uuid.uuid4().hex[:8]}:"
+                redis = Settings(  # type: ignore[arg-type]
+                    **base, SQL_URL=f"{MARIADB}/{name2}", REDIS_URL=REDIS, REDIS_KEY_PREFIX=prefix
+                )
+                try:
+                    run("MariaDB + Redis cache", redis, args.reads, args.writes)
+                finally:
+                    import redis as redis_client
+
+                    client = redis_client.Redis.from_url(REDIS)
+                    for key in client.scan_iter(f"{prefix}*"):
+                        client.delete(key)
+                    client.close()
         finally:
             with admin.begin() as conn:
                 conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}_r`"))
             admin.dispose()
 
 
