@@ -21,6 +21,8 @@ from shared.confighub.model import Environment
 from shared.ports import Cache
 
 log = logging.getLogger("confighub.cache")
+GENERATION_TTL = 24 * 3600
+"""A lost generation token only turns hits into misses, so tokens may expire."""
 
 
 class EnvironmentCache:
@@ -52,7 +54,7 @@ class EnvironmentCache:
                 token = found.get(key)
                 if not isinstance(token, str):
                     token = uuid.uuid4().hex
-                    self._cache.set(key, token)
+                    self._cache.set(key, token, GENERATION_TTL)
                 stamp[app] = token
         except Exception as exc:  # noqa: BLE001 - a cache outage degrades to a miss
             log.warning("environment cache unavailable (%s)", type(exc).__name__)
@@ -88,6 +90,6 @@ class EnvironmentCache:
         """Bump the generation of each application: every entry built on it goes stale."""
         for app in dict.fromkeys(applications):
             try:
-                self._cache.set(self._generation_key(app), uuid.uuid4().hex)
+                self._cache.set(self._generation_key(app), uuid.uuid4().hex, GENERATION_TTL)
             except Exception as exc:  # noqa: BLE001 - logged; entries expire by TTL
                 log.warning("could not invalidate %s (%s)", app, type(exc).__name__)
