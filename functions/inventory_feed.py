@@ -19,10 +19,12 @@ log = logging.getLogger("functions.inventory")
     database_name="%COSMOS_DATABASE%",
     connection="CosmosConnection",
     lease_container_name="%COSMOS_CONTAINER_LEASES%",
-    create_lease_container_if_not_exists=True,
+    create_lease_container_if_not_exists=False,
 )
 def inventory_change_feed(documents: func.DocumentList) -> None:
-    """Raises on failure: the host retries the batch, never skips it."""
+    """Raises on failure: the host retries the batch, never skips it. The lease
+    container comes from infrastructure: with Entra (RBAC) data-plane access the
+    trigger could not create it."""
     docs = [dict(d) for d in documents]
     result = bootstrap.registry().inventory().process_changed_documents(docs)
     log.info(
