@@ -7,17 +7,11 @@ publishing) run only after commit; the outbox row makes the event durable before
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from pydantic import ValidationError
 
 from shared.confighub import spring
 from shared.confighub.changes import (
-    EVENT_TYPES,
-    SecretRule,
     audit_values,
     change_event,
     config_etag,
@@ -36,15 +30,14 @@ from shared.confighub.model import (
     ConfigDraft,
     ConfigPage,
     ConfigQuery,
-    Environment,
     RollbackRequest,
 )
 from shared.confighub.outbox import OutboxRelay
 from shared.confighub.paths import EnvironmentPath, FilePath, UiPath
 from shared.confighub.paths import parse as parse_spring_path
+from shared.confighub.serving import ConfigHubOptions, ConfigServing
 from shared.confighub.values import validate_key, validate_value
 from shared.errors import BadRequest, NotFound, PreconditionFailed, RuleViolation
-from shared.events import EventEnvelope
 
 if TYPE_CHECKING:
     from shared.confighub.repository import ConfigStore, UnitOfWork
@@ -64,18 +57,11 @@ __all__ = [
 render_environment = spring.render
 
 log = logging.getLogger("confighub.service")
-CHANGE_EVENT_TYPES = frozenset(EVENT_TYPES.values())
 
 
-@dataclass(frozen=True)
-class ConfigHubOptions:
-    default_label: str = "main"
-    hub: str = "confighub-config-update"
-    service_id: str = "confighub"
-    secret_pattern: str = r"(?i)(password|passwd|secret|token|credential|api[-_.]?key)"
+class ConfigHubService(ConfigServing):
+    """Property CRUD with audit and events, on top of the read side it serves."""
 
-
-class ConfigHubService:
     def __init__(
         self,
         store: ConfigStore,
@@ -83,11 +69,8 @@ class ConfigHubService:
         environments: EnvironmentCache,
         options: ConfigHubOptions,
     ) -> None:
-        self._store = store
+        super().__init__(store, environments, options)
         self._relay = relay
-        self._envs = environments
-        self.options = options
-        self.secrets = SecretRule(re.compile(options.secret_pattern))
         self.groups = GroupService(store)
 
     # --- reads -------------------------------------------------------------------
@@ -315,52 +298,5 @@ class ConfigHubService:
         except Exception as exc:  # noqa: BLE001 - the timer relays what is left
             log.warning("outbox relay after commit failed (%s)", type(exc).__name__)
 
-    # --- events ------------------------------------------------------------------
     def relay_outbox(self) -> int:
         return self._relay.relay_pending()
-
-    def handle_config_events(self, bodies: Sequence[Mapping[str, Any]]) -> list[str]:
-        """Invalidate the environments of the applications the events name; a repeated
-        or stale event only invalidates again, which is harmless."""
-        applications: list[str] = []
-        for body in bodies:
-            try:
-                envelope = EventEnvelope.from_wire(body)
-            except ValidationError:
-                log.warning("confighub consumer: skipped a malformed envelope")
-                continue
-            if envelope.event_type in CHANGE_EVENT_TYPES:
-                applications.append(envelope.subject)
-        self._envs.invalidate(applications)
-        return list(dict.fromkeys(applications))
-
-    # --- Spring Cloud Config -------------------------------------------------------
-    def get_environment(self, application: str, profile: str, label: str | None) -> Environment:
-        label = label or self.options.default_label
-        layers = spring.layers(application, profile, label)
-        applications = list(dict.fromkeys(layer.application for layer in layers))
-        cached, stamp = self._envs.get(application, profile, label, applications)
-        if cached is not None:
-            return cached
-        env = spring.build_environment(
-            application, profile, label, self._store.fetch_layers(layers)
-        )
-        self._envs.put(application, profile, label, stamp, env)
-        return env
-
-    def get_ui_config(self, application: str, profile: str | None) -> dict[str, str]:
-        """The storefront's public settings: ``ui_consume`` and never a secret. Cached
-        like environments, since every storefront page load asks for them."""
-        label = self.options.default_label
-        parts = (application, profile or "", label)
-        cached, stamp = self._envs.lookup("ui", parts, [application])
-        if isinstance(cached, dict):
-            return cached
-        rows = self._store.ui_properties(application, label)
-        merged: dict[str, str] = {}
-        for wanted in (None, profile) if profile else (None,):
-            for config in rows:
-                if config.profile == wanted and not self.secrets.is_secret(config.prop):
-                    merged[config.prop] = config.val
-        self._envs.store("ui", parts, stamp, merged)
-        return merged
