@@ -13,6 +13,12 @@ log = logging.getLogger("functions.inventory")
 
 
 @bp.function_name("inventory_change_feed")
+@bp.retry(
+    strategy="exponential_backoff",
+    max_retry_count="-1",
+    minimum_interval="00:00:02",
+    maximum_interval="00:05:00",
+)
 @bp.cosmos_db_trigger(
     arg_name="documents",
     container_name="%COSMOS_CONTAINER_INVENTORY%",
@@ -22,7 +28,8 @@ log = logging.getLogger("functions.inventory")
     create_lease_container_if_not_exists=False,
 )
 def inventory_change_feed(documents: func.DocumentList) -> None:
-    """Raises on failure: the host retries the batch, never skips it. The lease
+    """Raises on failure: the retry policy (unlimited, backing off to five minutes)
+    makes the host retry the batch and never skip it, in Azure as in the devhost. The lease
     container comes from infrastructure: with Entra (RBAC) data-plane access the
     trigger could not create it."""
     docs = [dict(d) for d in documents]
