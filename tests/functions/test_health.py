@@ -6,14 +6,13 @@ import json
 
 import azure.functions as func
 
-import function_app
 from shared.bootstrap import Registry
+from tests.app_index import user_function
 
 
 def call_health() -> func.HttpResponse:
-    fn = next(f for f in function_app.app.get_functions() if f.get_function_name() == "health")
     req = func.HttpRequest(method="GET", url="http://localhost/api/health", body=b"", headers={})
-    response: func.HttpResponse = fn.get_user_function()(req)
+    response: func.HttpResponse = user_function("health")(req)
     return response
 
 
