@@ -189,7 +189,7 @@ class Settings(BaseSettings):
         3600, ge=1, alias="CATALOG_CACHE_TTL_SECONDS", json_schema_extra=AZURE_OPTIONAL
     )
     catalog_availability_ttl_seconds: int = Field(
-        30, ge=1, alias="CATALOG_AVAILABILITY_TTL_SECONDS", json_schema_extra=AZURE_OPTIONAL
+        30, ge=0, alias="CATALOG_AVAILABILITY_TTL_SECONDS", json_schema_extra=AZURE_OPTIONAL
     )
     catalog_persisted_query_ttl_seconds: int = Field(
         2_592_000,

@@ -156,8 +156,15 @@ class CatalogCache:
     def stock_levels(
         self, lookup: AvailabilityLookup, enterprise: str, skus: Sequence[str]
     ) -> dict[str, StockLevel | None]:
-        """Cached levels, and one lookup for the misses; ``None`` = unknown to inventory."""
+        """Cached levels, and one lookup for the misses; ``None`` = unknown to inventory.
+
+        With an availability TTL of 0 the catalog keeps no copy and every request asks
+        inventory, whose own cache is invalidated on its write path: read-your-writes
+        for stock at the price of one more cache round trip per page."""
         wanted = list(dict.fromkeys(skus))
+        if self.ttls.availability <= 0:
+            fetched = lookup.get_stock_levels(enterprise, wanted)
+            return {sku: fetched.get(sku) for sku in wanted}
         hits = self.cache.get_many([availability_key(enterprise, s) for s in wanted])
         levels: dict[str, StockLevel | None] = {}
         for sku in wanted:
@@ -174,6 +181,8 @@ class CatalogCache:
     ) -> dict[str, StockLevel | None]:
         stamp = read_stamp()
         fetched: Mapping[str, StockLevel] = lookup.get_stock_levels(enterprise, skus)
+        if self.ttls.availability <= 0:
+            return {sku: fetched.get(sku) for sku in skus}
         out: dict[str, StockLevel | None] = {}
         for sku in skus:
             level = fetched.get(sku)

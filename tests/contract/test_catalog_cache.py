@@ -121,3 +121,16 @@ def test_stock_levels_cache_unknown_skus_and_refresh(cache: Cache, source: Count
     assert catalog.stock_levels(stock, "E", ["A"]) == {"A": StockLevel("OUT_OF_STOCK", 0)}
     assert catalog.stock_levels(stock, "OTHER", ["A"]) == {"A": StockLevel("OUT_OF_STOCK", 0)}
     assert stock.calls == 3
+
+
+def test_availability_ttl_zero_keeps_no_copy(cache: Cache, source: Counting) -> None:
+    catalog = CatalogCache(cache, source, CacheTtls(availability=0))  # type: ignore[arg-type]
+    stock = Stock()
+    assert catalog.stock_levels(stock, "E", ["A", "B"]) == {
+        "A": StockLevel("IN_STOCK", 9),
+        "B": None,
+    }
+    stock.levels["A"] = StockLevel("LOW_STOCK", 1)
+    assert catalog.stock_levels(stock, "E", ["A"]) == {"A": StockLevel("LOW_STOCK", 1)}
+    assert stock.calls == 2
+    assert cache.get_many(["catalog:availability:E:A", "catalog:availability:E:B"]) == {}
