@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import azure.functions as func
 import pytest
 
+from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
 from shared.catalog.generator import build_product
 from shared.catalog.source import StockLevel
 from shared.events import new_event
 from shared.security import CATALOG_ADMIN, INVENTORY_ADMIN
-from tests.conftest import TEST_SIGNING_KEY
+from tests.conftest import TEST_SIGNING_KEY, embedded_settings
 from tests.functions.catalog_helpers import FUNCTIONS, Harness, build_harness, gql, http
 
 
@@ -177,3 +179,26 @@ def test_inventory_changed_refreshes_held_availability_only(h: Harness) -> None:
     assert gql(AVAIL)["data"]["product"]["variants"] == [
         {"availability": {"status": "LOW_STOCK", "available": 1}}
     ]
+
+
+def test_commercetools_source_is_read_only_here(tmp_path: Path) -> None:
+    reg = Registry(
+        embedded_settings(
+            tmp_path, CTP_PROJECT_KEY="shop", CTP_CLIENT_ID="cid", CTP_CLIENT_SECRET="s3cret"
+        )
+    )
+    with bootstrap.use_registry(reg):
+        resp = put("prod-000001", draft(), token(CATALOG_ADMIN))
+        assert reg.catalog_source().check() == "commercetools"
+    body = json.loads(resp.get_body())
+    assert (resp.status_code, body["error"]["code"]) == (422, "CATALOG_READ_ONLY")
+    assert "s3cret" not in resp.get_body().decode()
+
+
+def test_commercetools_without_credentials_names_the_settings(tmp_path: Path) -> None:
+    reg = Registry(embedded_settings(tmp_path, CTP_PROJECT_KEY="shop"))
+    with bootstrap.use_registry(reg):
+        result = gql("{ brands { slug } }")
+    assert result["_status"] == 422
+    assert result["error"]["code"] == "CONFIGURATION_ERROR"
+    assert "CTP_CLIENT_ID" in result["error"]["message"]
