@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ariadne.validation import cost_validator
+from ariadne.validation.query_cost import CostValidator
 from graphql import (
     ASTValidationRule,
     FieldNode,
@@ -22,6 +22,7 @@ from graphql import (
     Node,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationContext,
     ValidationRule,
 )
 
@@ -31,7 +32,7 @@ COST_MAP: dict[str, dict[str, Any]] = {
     "Query": {
         "product": {"complexity": 1},
         "products": PAGE,
-        "productsByIds": {"complexity": 20},
+        "productsByIds": {"complexity": 1, "multipliers": ["ids"]},
         "categoryTree": {"complexity": 5},
         "category": {"complexity": 1},
         "brands": {"complexity": 5},
@@ -99,10 +100,30 @@ def _depth(
     return deepest
 
 
+def cost_rule(max_cost: int, variables: dict[str, Any] | None) -> type[ASTValidationRule]:
+    """ariadne's cost validator, with list arguments (``ids``) multiplying by their
+    length: ariadne only multiplies by integers."""
+
+    class CatalogCost(CostValidator):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context, max_cost, variables=variables, cost_map=COST_MAP)
+
+        def get_multipliers_from_string(
+            self, multipliers: list[str], field_args: dict[str, Any]
+        ) -> list[int]:
+            found: list[int] = []
+            for name in multipliers:
+                value = field_args.get(name)
+                if isinstance(value, list | tuple):
+                    found.append(len(value))
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    found.append(value)
+            return [m for m in found if m > 0]
+
+    return CatalogCost
+
+
 def limit_rules(
     max_cost: int, max_depth: int, variables: dict[str, Any] | None
 ) -> list[type[ASTValidationRule]]:
-    return [
-        cost_validator(maximum_cost=max_cost, variables=variables, cost_map=COST_MAP),
-        depth_limit_rule(max_depth),
-    ]
+    return [cost_rule(max_cost, variables), depth_limit_rule(max_depth)]

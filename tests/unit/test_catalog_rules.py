@@ -56,8 +56,25 @@ def errors_of(
         ("query($n: Int) { products(first: $n) { edges { cursor } } }", {"n": 101}, 101),
         ('{ product(productId: "x") { variants { availability { status } } } }', None, 3),
         ("{ categoryTree { slug } brands { slug } }", None, 10),
+        ('{ productsByIds(ids: ["a", "b", "c"]) { variants { sku } } }', None, 6),
+        (
+            "query($ids: [ID!]!) { productsByIds(ids: $ids)"
+            " { variants { availability { status } } } }",
+            {"ids": [str(i) for i in range(40)]},
+            120,
+        ),
     ],
-    ids=["page", "variants", "availability", "delivery", "variable", "product", "taxonomy"],
+    ids=[
+        "page",
+        "variants",
+        "availability",
+        "delivery",
+        "variable",
+        "product",
+        "taxonomy",
+        "ids-literal",
+        "ids-variable",
+    ],
 )
 def test_cost_model(query: str, variables: dict[str, Any] | None, cost: int) -> None:
     assert errors_of(query, variables, cost=cost) == []
