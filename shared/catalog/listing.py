@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from shared.catalog.loaders import RequestLoaders
 from shared.catalog.model import Product, ProductSearch
 from shared.catalog.source import CatalogSource
-from shared.errors import BadRequest
+from shared.errors import BadRequest, RuleViolation
 
 MAX_PAGE = 100
-SCAN_CHUNK = 100
 OUT_OF_STOCK = "OUT_OF_STOCK"
 
 
@@ -46,12 +45,24 @@ def check_first(first: int) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ScanLimits:
+    """Bounds of the in-stock scan: chunk size, chunks per page, and the most
+    candidates ``totalCount`` may check."""
+
+    chunk: int = 100
+    chunks_per_page: int = 10
+    count_candidates: int = 2000
+
+
 @dataclass
 class Connection:
     edges: list[tuple[str, Product]]
     has_next_page: bool
     has_previous_page: bool
     count: Callable[[], int]
+    resume_cursor: str | None = None
+    """Where a cut-short scan stopped; the next page starts after it."""
 
     @property
     def start_cursor(self) -> str | None:
@@ -59,6 +70,8 @@ class Connection:
 
     @property
     def end_cursor(self) -> str | None:
+        if self.resume_cursor is not None:
+            return self.resume_cursor
         return self.edges[-1][0] if self.edges else None
 
 
@@ -70,11 +83,14 @@ def list_products(
     first: int,
     after: str | None,
     in_stock: bool = False,
+    limits: ScanLimits | None = None,
 ) -> Connection:
     check_first(first)
     start = decode_cursor(after) + 1 if after else 0
     if in_stock:
-        return _in_stock_page(source, loaders, search, first, start)
+        return _in_stock_page(
+            source, loaders, search, first=first, start=start, limits=limits or ScanLimits()
+        )
     page = source.search_products(search, offset=start, limit=first + 1)
     ids = list(page.product_ids)
     loaded = loaders.products(ids[:first])
@@ -96,15 +112,21 @@ def _in_stock_page(
     source: CatalogSource,
     loaders: RequestLoaders,
     search: ProductSearch,
+    *,
     first: int,
     start: int,
+    limits: ScanLimits,
 ) -> Connection:
+    """Scans at most ``limits.chunks_per_page`` chunks: a page of a sparse in-stock list may
+    come back short, with ``hasNextPage`` and an end cursor at the scan position."""
     edges: list[tuple[str, Product]] = []
     offset = start
     more = True
-    while more and len(edges) <= first:
-        ids = list(source.search_products(search, offset=offset, limit=SCAN_CHUNK).product_ids)
-        more = len(ids) == SCAN_CHUNK
+    chunks = 0
+    while more and len(edges) <= first and chunks < limits.chunks_per_page:
+        chunks += 1
+        ids = list(source.search_products(search, offset=offset, limit=limits.chunk).product_ids)
+        more = len(ids) == limits.chunk
         products = loaders.products(ids)
         loaders.stock_many([s for p in products if p is not None for s in p.skus])
         for i, product in enumerate(products):
@@ -113,16 +135,31 @@ def _in_stock_page(
                 if len(edges) > first:
                     break
         offset += len(ids)
+    cut_short = more and len(edges) <= first
 
     def count() -> int:
+        candidates = source.count_products(search)
+        if candidates > limits.count_candidates:
+            raise RuleViolation(
+                f"totalCount with inStock needs a filter that leaves at most "
+                f"{limits.count_candidates} products ({candidates} match)",
+                code="TOTAL_COUNT_TOO_EXPENSIVE",
+            )
         total, at = 0, 0
-        while True:
-            ids = list(source.search_products(search, offset=at, limit=SCAN_CHUNK).product_ids)
+        while at < candidates:
+            ids = list(source.search_products(search, offset=at, limit=limits.chunk).product_ids)
+            if not ids:
+                break
             products = [p for p in loaders.products(ids) if p is not None]
             loaders.stock_many([s for p in products for s in p.skus])
             total += sum(has_stock(p, loaders) for p in products)
-            if len(ids) < SCAN_CHUNK:
-                return total
             at += len(ids)
+        return total
 
-    return Connection(edges[:first], len(edges) > first, start > 0, count)
+    return Connection(
+        edges[:first],
+        len(edges) > first or cut_short,
+        start > 0,
+        count,
+        resume_cursor=encode_cursor(offset - 1) if cut_short else None,
+    )

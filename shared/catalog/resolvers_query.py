@@ -9,7 +9,7 @@ from typing import Any
 from ariadne import QueryType
 from graphql import GraphQLResolveInfo
 
-from shared.catalog.listing import MAX_PAGE, Connection, list_products
+from shared.catalog.listing import MAX_PAGE, Connection, ScanLimits, list_products
 from shared.catalog.loaders import RequestLoaders
 from shared.catalog.model import Brand, Category, Product, ProductSearch, ProductSort
 from shared.catalog.source import CatalogSource
@@ -22,6 +22,7 @@ class RequestContext:
 
     source: CatalogSource
     loaders: RequestLoaders
+    scan: ScanLimits = field(default_factory=ScanLimits)
     tree_depths: dict[str, int] = field(default_factory=dict)
     """``categoryTree`` depth by the response key it was asked under."""
 
@@ -118,6 +119,7 @@ def resolve_products(
         first=first,
         after=after,
         in_stock=bool(f.get("inStock")),
+        limits=context.scan,
     )
 
 

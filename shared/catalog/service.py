@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from graphql import GraphQLError
 
 from shared.catalog import graphql_exec as gx
 from shared.catalog.cache import CacheTtls, CatalogCache, availability_key, product_key
+from shared.catalog.listing import ScanLimits
 from shared.catalog.loaders import RequestLoaders, ShoppingContext
 from shared.catalog.model import GraphQLRequest, Product, ProductDraft
 from shared.catalog.resolvers_query import RequestContext
@@ -48,6 +49,7 @@ class CatalogOptions:
     persisted_query_ttl: int = 30 * 86400
     hub_catalog_updates: str = "product-catalog-updates"
     service_id: str = "catalog"
+    scan: ScanLimits = field(default_factory=ScanLimits)
 
 
 class CatalogService:
@@ -100,7 +102,7 @@ class CatalogService:
         operation = gx.find_operation(document, request.operation_name)
         shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
         loaders = RequestLoaders(self.catalog, shopping, self.availability, self.delivery)
-        context = RequestContext(source=self.source, loaders=loaders)
+        context = RequestContext(source=self.source, loaders=loaders, scan=self.options.scan)
         return gx.execute(
             schema,
             document,

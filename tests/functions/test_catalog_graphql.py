@@ -10,6 +10,9 @@ import pytest
 
 from shared.bootstrap import Registry
 from shared.catalog.generator import LEAVES, TREE, build_brands, iter_products
+from shared.catalog.listing import ScanLimits
+from shared.catalog.service import CatalogOptions
+from shared.catalog.source import StockLevel
 from tests.functions.catalog_helpers import Harness, build_harness, default_levels, gql
 
 COUNT = 60
@@ -560,3 +563,40 @@ def test_failing_sourcing_degrades_only_delivery(h: Harness) -> None:
     assert all(v["deliveryOptions"] is None and v["availability"] for v in variants)
     assert {e["extensions"]["code"] for e in result["errors"]} == {"DELIVERY_UNAVAILABLE"}
     assert result["errors"][0]["path"][-1] == "deliveryOptions"
+
+
+SPARSE = """query($a: String) { products(first: 3, after: $a, filter: {inStock: true}) {
+  pageInfo { hasNextPage endCursor } edges { node { productId } } } }"""
+
+
+def test_sparse_in_stock_scan_is_bounded_and_resumes(registry: Registry) -> None:
+    h = build_harness(
+        registry,
+        COUNT,
+        CatalogOptions(scan=ScanLimits(chunk=10, chunks_per_page=2, count_candidates=50)),
+    )
+    h.memory_stock.levels = {
+        sku: StockLevel("OUT_OF_STOCK", 0) for p in PRODUCTS for sku in p.skus
+    } | {sku: StockLevel("IN_STOCK", 5) for p in PRODUCTS[44:47] for sku in p.skus}
+    seen: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        page = ok(gql(SPARSE, {"a": after}))["products"]
+        pages += 1
+        seen += ids_of(page)
+        assert len(page["edges"]) <= 3
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == ["prod-000045", "prod-000046", "prod-000047"]
+    assert pages == 4
+    assert h.source.calls["search_products"] == 7
+    too_many = gql("{ products(filter: {inStock: true}) { totalCount } }")
+    assert too_many["data"] is None
+    assert [e["extensions"]["code"] for e in too_many["errors"]] == ["TOTAL_COUNT_TOO_EXPENSIVE"]
+    narrow = ok(
+        gql('{ products(filter: {inStock: true, categoryId: "cat-makeup"}) { totalCount } }')
+    )
+    makeup_in_stock = [p for p in PRODUCTS[44:47] if p.category_ids[0] in MAKEUP_LEAVES]
+    assert narrow["products"]["totalCount"] == len(makeup_in_stock)
