@@ -13,14 +13,22 @@ from collections.abc import Callable
 from devhost.progress import Progress
 from shared.bootstrap import Registry
 from shared.catalog.demo import seed_catalog
+from shared.catalog.generator import demo_skus
 from shared.confighub.demo import seed_confighub
 from shared.inventory.demo import seed_inventory
 from shared.sourcing.demo import seed_sourcing
 
 Seeder = Callable[[Registry, Progress], None]
 
+
+def seed_demo_stock(registry: Registry, progress: Progress) -> None:
+    """Stock for every SKU of the demo catalogue seeded before it."""
+    skus = demo_skus(registry.settings.catalog_seed_products)
+    seed_inventory(registry, progress, skus)
+
+
 SEEDERS: list[tuple[str, Seeder]] = []
 SEEDERS.append(("confighub", seed_confighub))
 SEEDERS.append(("sourcing", seed_sourcing))
 SEEDERS.append(("catalog", seed_catalog))
-SEEDERS.append(("inventory", seed_inventory))
+SEEDERS.append(("inventory", seed_demo_stock))

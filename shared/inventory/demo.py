@@ -121,11 +121,9 @@ def _spec_of(node: ShipNode) -> ShipNodeSpec:
     return ShipNodeSpec.model_validate(node.model_dump(include=set(ShipNodeSpec.model_fields)))
 
 
-def seed_inventory(registry: _Registry, progress: _Progress) -> None:
-    """Stock for the demo catalogue (``CATALOG_SEED_PRODUCTS`` products' SKUs)."""
-    from shared.catalog.generator import demo_skus
-
+def seed_inventory(registry: _Registry, progress: _Progress, skus: Sequence[str]) -> None:
+    """Stock for the given SKUs; the devhost passes the demo catalogue's, so the
+    inventory context does not need to know the catalog context."""
     enterprise = registry.settings.inventory_default_enterprise
-    skus = demo_skus(registry.settings.catalog_seed_products)
     nodes, created = seed_inventory_data(registry.inventory(), enterprise, skus, progress)
     progress.note(f"{nodes} ship nodes and {created} new supply records for {enterprise}")
