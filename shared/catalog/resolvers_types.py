@@ -37,17 +37,25 @@ edge = ObjectType("ProductEdge")
 page_info = ObjectType("PageInfo")
 delivery_option = ObjectType("DeliveryOption")
 
+# Fields that only rename a model attribute (camelCase on the wire, snake_case in Python).
+product.set_alias("productId", "product_id")
+product.set_alias("createdDate", "created_date")
+product.set_alias("modifiedDate", "modified_date")
+variant.set_alias("variantId", "variant_id")
+delivery_option.set_alias("levelOfService", "level_of_service")
+delivery_option.set_alias("carrierServiceCode", "carrier_service_code")
+delivery_option.set_alias("deliveryDateType", "delivery_date_type")
+media.set_alias("altText", "alt_text")
+media.set_alias("sortOrder", "sort_order")
+category.set_alias("categoryId", "category_id")
+brand.set_alias("brandId", "brand_id")
+
 
 def _taxonomy(info: GraphQLResolveInfo) -> Taxonomy:
     return ctx(info).loaders.taxonomy()
 
 
 # --- Product ----------------------------------------------------------------------------
-@product.field("productId")
-def resolve_product_id(obj: Product, _: GraphQLResolveInfo) -> str:
-    return obj.product_id
-
-
 @product.field("brand")
 def resolve_product_brand(obj: Product, info: GraphQLResolveInfo) -> Brand | None:
     return _taxonomy(info).brands.get(obj.brand_id or "")
@@ -78,22 +86,7 @@ def resolve_price_range(obj: Product, info: GraphQLResolveInfo) -> dict[str, Mon
     return None if found is None else {"min": found[0], "max": found[1]}
 
 
-@product.field("createdDate")
-def resolve_created(obj: Product, _: GraphQLResolveInfo) -> Any:
-    return obj.created_date
-
-
-@product.field("modifiedDate")
-def resolve_modified(obj: Product, _: GraphQLResolveInfo) -> Any:
-    return obj.modified_date
-
-
 # --- ProductVariant ---------------------------------------------------------------------
-@variant.field("variantId")
-def resolve_variant_id(obj: Variant, _: GraphQLResolveInfo) -> str:
-    return obj.variant_id
-
-
 @variant.field("shade")
 def resolve_shade(obj: Variant, _: GraphQLResolveInfo) -> str | None:
     return obj.attribute("shade")
@@ -142,43 +135,13 @@ def resolve_delivery_date(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
     return obj.delivery_date.isoformat()
 
 
-@delivery_option.field("levelOfService")
-def resolve_level(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
-    return obj.level_of_service
-
-
-@delivery_option.field("carrierServiceCode")
-def resolve_carrier(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
-    return obj.carrier_service_code
-
-
-@delivery_option.field("deliveryDateType")
-def resolve_date_type(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
-    return obj.delivery_date_type
-
-
 # --- Money, media -----------------------------------------------------------------------
 @money.field("amount")
 def resolve_amount(obj: Money, _: GraphQLResolveInfo) -> str:
     return f"{obj.amount:.2f}"
 
 
-@media.field("altText")
-def resolve_alt(obj: Media, _: GraphQLResolveInfo) -> str:
-    return obj.alt_text
-
-
-@media.field("sortOrder")
-def resolve_sort_order(obj: Media, _: GraphQLResolveInfo) -> int:
-    return obj.sort_order
-
-
 # --- ProductCategory --------------------------------------------------------------------
-@category.field("categoryId")
-def resolve_category_id(obj: Category, _: GraphQLResolveInfo) -> str:
-    return obj.category_id
-
-
 @category.field("level")
 def resolve_level_of(obj: Category, info: GraphQLResolveInfo) -> int:
     return len(_taxonomy(info).ancestors(obj))
@@ -224,11 +187,6 @@ def resolve_category_products(
 
 
 # --- ProductBrand -----------------------------------------------------------------------
-@brand.field("brandId")
-def resolve_brand_id(obj: Brand, _: GraphQLResolveInfo) -> str:
-    return obj.brand_id
-
-
 @brand.field("logo")
 def resolve_logo(obj: Brand, _: GraphQLResolveInfo) -> Media | None:
     if obj.logo_url is None:
