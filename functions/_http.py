@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import azure.functions as func
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, ValidationError
 
 from shared import bootstrap
 from shared.errors import (
@@ -40,6 +39,7 @@ from shared.errors import (
 )
 from shared.ports import Principal
 from shared.security import require_any_role
+from shared.wire import RequestModel
 
 log = logging.getLogger("functions.http")
 
@@ -60,12 +60,8 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
 )
 
 
-class WireModel(BaseModel):
+class WireModel(RequestModel):
     """Base of request models: camelCase on the wire, unknown fields rejected."""
-
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True
-    )
 
 
 class QueryModel(WireModel):

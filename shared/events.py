@@ -10,12 +10,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
+
+from shared.wire import WireModel
 
 
-class EventEnvelope(BaseModel):
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+class EventEnvelope(WireModel):
+    """The JSON every hub carries; ``to_wire`` is what goes on the hub."""
 
     event_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     event_type: str

@@ -13,12 +13,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, Field, field_serializer, model_validator
+
+from shared.wire import WireModel
 
 
-class CatalogModel(BaseModel):
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+class CatalogModel(WireModel):
+    """Catalog data: the shared wire conventions."""
 
 
 class ProductStatus(StrEnum):
@@ -156,9 +157,7 @@ class GraphQLRequest(CatalogModel):
 class ProductDraft(CatalogModel):
     """The body of an admin upsert: a product without its id, dates and version."""
 
-    model_config = ConfigDict(
-        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="forbid"
-    )
+    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
     slug: str = Field(min_length=1, max_length=200, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, Field
+
+from shared.wire import WireModel
 
 MAX_PAGE = 500
 
@@ -29,16 +30,14 @@ class AuditOperation(StrEnum):
     ROLLBACK = "ROLLBACK"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+class _Model(WireModel):
+    """ConfigHub data: the shared wire conventions."""
 
 
 class _Command(_Model):
     """Request bodies: unknown fields are a 400, so a typo never silently does nothing."""
 
-    model_config = ConfigDict(
-        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="forbid"
-    )
+    model_config = ConfigDict(extra="forbid")
 
 
 class ConfigDraft(_Command):

@@ -12,8 +12,9 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, Field, StringConstraints
+
+from shared.wire import WireModel
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 """Item ids, ship nodes, enterprise codes and reservation ids: safe as document ids and
@@ -27,8 +28,8 @@ def is_code(value: str) -> bool:
     return bool(_CODE_RE.match(value))
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+class Model(WireModel):
+    """Inventory data: the shared wire conventions."""
 
 
 class NodeType(StrEnum):
