@@ -7,6 +7,7 @@ that one service call means the same thing on Cosmos DB and on the embedded stor
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -151,10 +152,22 @@ class Cache(Protocol):
 
     def set(self, key: str, value: Any, ttl_seconds: int | None = None) -> None: ...
 
+    def set_many(self, entries: Mapping[str, Any], ttl_seconds: int | None = None) -> None:
+        """``set`` of every entry, in one round trip: a cold batch read writes back what it
+        fetched without paying one round trip per key."""
+        ...
+
     def set_if_newer(
         self, key: str, value: Any, version: int, ttl_seconds: int | None = None
     ) -> bool:
         """Write only if the stored version is absent or older; True when written."""
+        ...
+
+    def set_many_if_newer(
+        self, entries: Mapping[str, tuple[Any, int]], ttl_seconds: int | None = None
+    ) -> builtins.set[str]:
+        """``set_if_newer`` of every ``key: (value, version)``, in one round trip; the keys
+        written. Each key is compared and written atomically, as by ``set_if_newer``."""
         ...
 
     def delete(self, key: str) -> None: ...

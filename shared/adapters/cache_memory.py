@@ -3,16 +3,18 @@
 Values are kept JSON-encoded, so a caller that mutates what it stored or read never
 changes the cached copy, and the adapter accepts exactly what Redis would. One lock
 guards everything: cachetools' LRU bookkeeping mutates on reads, and ``set_if_newer``
-must compare and write as one step.
+must compare and write as one step. The batch writes encode every value before taking
+the lock, so a value that is not JSON fails the call with nothing written.
 """
 
 from __future__ import annotations
 
+import builtins
 import json
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from cachetools import TLRUCache
@@ -57,20 +59,41 @@ class MemoryCache:
         return None if entry is None else (json.loads(entry.encoded), entry.version)
 
     def set(self, key: str, value: Any, ttl_seconds: int | None = None) -> None:
-        entry = self._entry(value, None, ttl_seconds)
+        self.set_many({key: value}, ttl_seconds)
+
+    def set_many(self, entries: Mapping[str, Any], ttl_seconds: int | None = None) -> None:
+        expires_at = self._expires_at(ttl_seconds)
+        encoded = {key: _Entry(encode_value(v), None, expires_at) for key, v in entries.items()}
         with self._lock:
-            self._entries[key] = entry
+            for key, entry in encoded.items():
+                self._entries[key] = entry
 
     def set_if_newer(
         self, key: str, value: Any, version: int, ttl_seconds: int | None = None
     ) -> bool:
-        entry = self._entry(value, version, ttl_seconds)
+        return bool(self.set_many_if_newer({key: (value, version)}, ttl_seconds))
+
+    def set_many_if_newer(
+        self, entries: Mapping[str, tuple[Any, int]], ttl_seconds: int | None = None
+    ) -> builtins.set[str]:
+        expires_at = self._expires_at(ttl_seconds)
+        encoded = {
+            key: (version, _Entry(encode_value(value), version, expires_at))
+            for key, (value, version) in entries.items()
+        }
+        written: builtins.set[str] = builtins.set()
         with self._lock:
-            current = self._entries.get(key)
-            if current is not None and current.version is not None and current.version >= version:
-                return False
-            self._entries[key] = entry
-            return True
+            for key, (version, entry) in encoded.items():
+                current = self._entries.get(key)
+                if (
+                    current is not None
+                    and current.version is not None
+                    and current.version >= version
+                ):
+                    continue
+                self._entries[key] = entry
+                written.add(key)
+        return written
 
     def delete(self, key: str) -> None:
         with self._lock:
@@ -92,9 +115,6 @@ class MemoryCache:
 
     def check(self) -> str:
         return "memory"
-
-    def _entry(self, value: Any, version: int | None, ttl_seconds: int | None) -> _Entry:
-        return _Entry(encode_value(value), version, self._expires_at(ttl_seconds))
 
     def _expires_at(self, ttl_seconds: int | None) -> float:
         if ttl_seconds is None:

@@ -4,12 +4,18 @@ Every value is a JSON envelope, ``{"ver":N,"v":value}`` or ``{"v":value}``, so p
 versioned writes share keys. The version leads the envelope so the ``set_if_newer`` Lua
 script can read it with a pattern match instead of decoding the whole value. Errors
 become ``Unavailable`` naming only the error class: a Redis URL can hold a password.
+
+Batch writes are one round trip each: ``set_many`` is a pipeline without a transaction
+(``SET`` per key, each with its own ``EX``), and every versioned write, single or batch,
+is one call of one script that compares and writes key by key. A script runs atomically,
+so each key is compared and written as one step, exactly as a lone ``set_if_newer``.
 """
 
 from __future__ import annotations
 
+import builtins
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,20 +28,26 @@ from shared.errors import BadRequest, ConfigurationError, Unavailable
 
 ENTRA_SCOPE = "https://redis.azure.com/.default"
 
-_SET_IF_NEWER = """
-local current = redis.call('GET', KEYS[1])
-if current then
-  local stored = string.match(current, '^{"ver":(%-?%d+),')
-  if stored and tonumber(stored) >= tonumber(ARGV[2]) then
-    return 0
+_SET_MANY_IF_NEWER = """
+local ttl = ARGV[1]
+local written = {}
+for i, key in ipairs(KEYS) do
+  local envelope = ARGV[2 * i]
+  local version = tonumber(ARGV[2 * i + 1])
+  local current = redis.call('GET', key)
+  local stored = current and string.match(current, '^{"ver":(%-?%d+),')
+  if stored and tonumber(stored) >= version then
+    written[i] = 0
+  else
+    if ttl == '0' then
+      redis.call('SET', key, envelope)
+    else
+      redis.call('SET', key, envelope, 'EX', ttl)
+    end
+    written[i] = 1
   end
 end
-if ARGV[3] == '0' then
-  redis.call('SET', KEYS[1], ARGV[1])
-else
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
-end
-return 1
+return written
 """
 
 _TIMEOUTS: dict[str, Any] = {
@@ -49,7 +61,7 @@ class RedisCache:
     def __init__(self, client: redis.Redis, *, prefix: str = "") -> None:
         self._client = client
         self._prefix = prefix
-        self._set_if_newer = client.register_script(_SET_IF_NEWER)
+        self._set_many_if_newer = client.register_script(_SET_MANY_IF_NEWER)
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "") -> RedisCache:
@@ -108,15 +120,35 @@ class RedisCache:
         with _guard():
             self._client.set(self._key(key), envelope, ex=_ttl(ttl_seconds) or None)
 
+    def set_many(self, entries: Mapping[str, Any], ttl_seconds: int | None = None) -> None:
+        ex = _ttl(ttl_seconds) or None
+        envelopes = {self._key(k): _encode(v, None) for k, v in entries.items()}
+        if not envelopes:
+            return
+        with _guard():
+            pipe = self._client.pipeline(transaction=False)
+            for key, envelope in envelopes.items():
+                pipe.set(key, envelope, ex=ex)
+            pipe.execute()
+
     def set_if_newer(
         self, key: str, value: Any, version: int, ttl_seconds: int | None = None
     ) -> bool:
-        envelope = _encode(value, version)
+        return bool(self.set_many_if_newer({key: (value, version)}, ttl_seconds))
+
+    def set_many_if_newer(
+        self, entries: Mapping[str, tuple[Any, int]], ttl_seconds: int | None = None
+    ) -> builtins.set[str]:
+        ttl = _ttl(ttl_seconds)
+        keys = list(entries)
+        args: list[str | int] = [ttl]
+        for value, version in entries.values():
+            args += [_encode(value, version), int(version)]
+        if not keys:
+            return builtins.set()
         with _guard():
-            written = self._set_if_newer(
-                keys=[self._key(key)], args=[envelope, version, _ttl(ttl_seconds)]
-            )
-        return bool(written)
+            flags: list[int] = self._set_many_if_newer(keys=[self._key(k) for k in keys], args=args)
+        return {key for key, flag in zip(keys, flags, strict=True) if flag}
 
     def delete(self, key: str) -> None:
         with _guard():
