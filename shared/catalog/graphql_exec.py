@@ -93,6 +93,30 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     return out
 
 
+class _AriadneLog(logging.LoggerAdapter[logging.Logger]):
+    """The logger ariadne writes to: it logs every error at ERROR with a trace.
+
+    A bad query, a cost or depth refusal, or a DomainError is the client's mistake,
+    not an incident, so those go to DEBUG without the trace; an unexpected resolver
+    failure is already logged once, with its trace and path, by ``format_error``.
+    What is left (a GraphQL error at a path, such as a null for a non-null field)
+    stays an ERROR.
+    """
+
+    def error(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if not isinstance(msg, GraphQLError):
+            super().error(msg, *args, **kwargs)
+            return
+        original = msg.original_error
+        if msg.path is None or isinstance(original, DomainError):
+            self.debug("GraphQL request refused: %s", msg.message)
+        elif original is None or isinstance(original, GraphQLError):
+            self.logger.error("GraphQL error at %s: %s", msg.path, msg.message)
+
+
+_ARIADNE_LOG = _AriadneLog(log, {})
+
+
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
@@ -138,7 +162,7 @@ def execute(
         validation_rules=limit_rules(max_cost, max_depth, request.variables),
         error_formatter=format_error,
         require_query=queries_only,
-        logger="catalog.graphql",
+        logger=_ARIADNE_LOG,
     )
     return GraphQLResponse(400 if _rejected(body) else 200, body)
 
