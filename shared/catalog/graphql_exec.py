@@ -24,7 +24,7 @@ from graphql.execution.values import get_directive_values
 
 from shared.catalog.cost import limit_rules
 from shared.catalog.model import GraphQLRequest
-from shared.errors import DomainError
+from shared.errors import ConfigurationError, DomainError, Unavailable
 
 log = logging.getLogger("catalog.graphql")
 SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
@@ -96,11 +96,11 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
 class _AriadneLog(logging.LoggerAdapter[logging.Logger]):
     """The logger ariadne writes to: it logs every error at ERROR with a trace.
 
-    A bad query, a cost or depth refusal, or a DomainError is the client's mistake,
-    not an incident, so those go to DEBUG without the trace; an unexpected resolver
-    failure is already logged once, with its trace and path, by ``format_error``.
-    What is left (a GraphQL error at a path, such as a null for a non-null field)
-    stays an ERROR.
+    A bad query, a cost or depth refusal, or a DomainError about the request is the
+    client's mistake, not an incident, so those go to DEBUG without the trace; an
+    unexpected resolver failure is already logged once, with its trace and path, by
+    ``format_error``. What is left (a backend that is unavailable or misconfigured, a
+    null for a non-null field) stays an ERROR, without ariadne's second trace.
     """
 
     def error(self, msg: object, *args: object, **kwargs: Any) -> None:
@@ -108,9 +108,12 @@ class _AriadneLog(logging.LoggerAdapter[logging.Logger]):
             super().error(msg, *args, **kwargs)
             return
         original = msg.original_error
-        if msg.path is None or isinstance(original, DomainError):
+        if msg.path is None or (
+            isinstance(original, DomainError)
+            and not isinstance(original, Unavailable | ConfigurationError)
+        ):
             self.debug("GraphQL request refused: %s", msg.message)
-        elif original is None or isinstance(original, GraphQLError):
+        elif original is None or isinstance(original, GraphQLError | DomainError):
             self.logger.error("GraphQL error at %s: %s", msg.path, msg.message)
 
 
