@@ -1,11 +1,12 @@
 """The change feed of ``inventory`` is the outbox: what it delivers is published.
 
 For every changed supply record the item's current records are read (one query per
-batch), the cached availability is refreshed with a version-guarded write, and one
-``InventoryChanged`` per record goes to the inventory hub with the item as partition
-key. The event ``version`` is the item version (the sum of its records' versions, which
-only grows), and event ids are derived from (type, item, node, version): a replayed batch
-publishes the very same events, which consumers that dedupe on version drop.
+batch), the cached availability is refreshed with version-guarded writes (one cache
+round trip per batch), and one ``InventoryChanged`` per record goes to the inventory hub
+with the item as partition key. The event ``version`` is the item version (the sum of
+its records' versions, which only grows), and event ids are derived from (type, item,
+node, version): a replayed batch publishes the very same events, which consumers that
+dedupe on version drop.
 
 Stock-level events (``OutOfStock``, ``LowStockReached``, ``BackInStock``) compare the
 network status with the last one announced, kept in a small ``networkStatus`` document
@@ -55,7 +56,7 @@ class InventoryFeed:
         events: EventPublisher,
         *,
         load_nodes: Callable[[str], dict[str, ShipNode]],
-        remember: Callable[[str, Sequence[SupplyRecord]], bool],
+        remember: Callable[[Mapping[str, Sequence[SupplyRecord]]], set[str]],
         hub: str,
         service_id: str,
     ) -> None:
@@ -79,6 +80,7 @@ class InventoryFeed:
         for start in range(0, len(items), QUERY_CHUNK):
             for r in self.repo.records_for_items(items[start : start + QUERY_CHUNK]):
                 records[r.item_id].append(r)
+        self._remember(records)
         status_docs = self._status_docs(records)
         now = time.time()
         envelopes: list[EventEnvelope] = []
@@ -87,7 +89,6 @@ class InventoryFeed:
         for item in items:
             recs = records[item]
             version = item_version(recs)
-            self._remember(item, recs)
             for enterprise in sorted({r.enterprise_code for r in recs}):
                 nodes = nodes_cache.get(enterprise)
                 if nodes is None:

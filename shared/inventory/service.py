@@ -12,7 +12,7 @@ write, and every write path here deletes it.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,7 +92,7 @@ class InventoryService:
             repo,
             events,
             load_nodes=self._nodes_by_id,
-            remember=self.remember,
+            remember=self.remember_many,
             hub=config.hub,
             service_id=config.service_id,
         )
@@ -244,7 +244,7 @@ class InventoryService:
 
     def load_records(self, item_ids: Sequence[str]) -> dict[str, list[SupplyRecord]]:
         """Supply records per item: cache first, then one store query for the misses,
-        written back with the item version so an older reader cannot win."""
+        written back in one round trip under each item's version (an older reader loses)."""
         keys = {supply_cache_key(i): i for i in item_ids}
         hits = self.cache.get_many(list(keys)) if keys else {}
         out: dict[str, list[SupplyRecord]] = {}
@@ -258,18 +258,21 @@ class InventoryService:
                 chunk = misses[start : start + MAX_BATCH_ITEMS]
                 for record in self.repo.records_for_items(chunk):
                     fetched[record.item_id].append(record)
-            for item, recs in fetched.items():
-                self.remember(item, recs)
+            self.remember_many(fetched)
             out.update(fetched)
         return out
 
     def remember(self, item_id: str, records: Sequence[SupplyRecord]) -> bool:
-        return self.cache.set_if_newer(
-            supply_cache_key(item_id),
-            _records_payload(records),
-            item_version(records),
-            self.config.cache_ttl_seconds,
+        return item_id in self.remember_many({item_id: records})
+
+    def remember_many(self, records: Mapping[str, Sequence[SupplyRecord]]) -> set[str]:
+        """One cache round trip for a whole cold batch; an item cached at the same or a
+        newer version is left alone. Returns the items written."""
+        entries = {i: (_records_payload(r), item_version(r)) for i, r in records.items()}
+        written = self.cache.set_many_if_newer(
+            {supply_cache_key(i): e for i, e in entries.items()}, self.config.cache_ttl_seconds
         )
+        return {i for i in entries if supply_cache_key(i) in written}
 
     def invalidate_items(self, item_ids: Sequence[str]) -> None:
         self.cache.delete_many([supply_cache_key(i) for i in dict.fromkeys(item_ids)])

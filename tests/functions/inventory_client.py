@@ -184,6 +184,30 @@ class HookedStore:
         return str(self._inner.check())
 
 
+class CountingCache:
+    """The registry's real cache with each call (one round trip) recorded as
+    ``(method, keys in the call)``: a loop of single writes shows up as many entries."""
+
+    def __init__(self, inner: Any, calls: list[tuple[str, int]]) -> None:
+        self._inner = inner
+        self._calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+
+        def wrapped(*args: Any, **kw: Any) -> Any:
+            first = args[0] if args else None
+            self._calls.append((name, len(first) if isinstance(first, list | dict) else 1))
+            return attr(*args, **kw)
+
+        return wrapped
+
+
+def with_cache(svc: InventoryService, registry: Registry, cache: Any) -> InventoryService:
+    """The same service over another cache (a ``CountingCache``)."""
+    return InventoryService(svc.repo, cache, svc.config, registry.events())
+
+
 def service_over(registry: Registry, hook: Hook) -> InventoryService:
     """The inventory service on the registry's own store, cache and bus, seen through
     ``hook``; other clients (the HTTP triggers) keep using the plain store."""

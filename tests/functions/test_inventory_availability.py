@@ -10,12 +10,14 @@ from shared.bootstrap import Registry
 from shared.inventory.model import Capability, NodeType
 from tests.functions.inventory_client import (
     ENTERPRISE,
+    CountingCache,
     availability,
     call,
     put_node,
     put_supply,
     service_over,
     store_registry,  # noqa: F401
+    with_cache,
 )
 
 
@@ -144,15 +146,22 @@ def test_batch_bad_input_is_400(stocked: Registry, body: Any) -> None:
     assert (resp.status, resp.code) == (400, "VALIDATION_FAILED")
 
 
-def test_batch_of_200_uses_two_store_round_trips_then_none(stocked: Registry) -> None:
+def test_batch_of_200_uses_two_store_and_four_cache_round_trips_then_two(
+    stocked: Registry,
+) -> None:
     calls: list[tuple[str, str]] = []
-    svc = service_over(stocked, lambda op, container, args: calls.append((op, container)))
-    svc.cache.delete_many([f"inventory:nodes:{ENTERPRISE}"])
+    cache_calls: list[tuple[str, int]] = []
+    hooked = service_over(stocked, lambda op, container, args: calls.append((op, container)))
+    svc = with_cache(hooked, stocked, CountingCache(stocked.cache(), cache_calls))
+    stocked.cache().delete_many([f"inventory:nodes:{ENTERPRISE}"])
     items = ["SKU1", "INF", *[f"X{i}" for i in range(198)]]
     cold = svc.get_availability_views(items)
     assert calls == [("query", "ship_nodes"), ("query", "inventory")]
+    assert cache_calls == [("get", 1), ("set", 1), ("get_many", 200), ("set_many_if_newer", 200)]
     calls.clear()
+    cache_calls.clear()
     warm = svc.get_availability_views(items)
     assert calls == []
+    assert cache_calls == [("get", 1), ("get_many", 200)]
     assert warm == cold
     assert [v.network.available for v in cold[:2]] == [50, 50]

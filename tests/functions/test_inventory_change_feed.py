@@ -12,10 +12,12 @@ from shared.errors import Unavailable
 from shared.inventory.service import supply_cache_key
 from shared.ports import Query
 from tests.functions.inventory_client import (
+    CountingCache,
     function,
     put_node,
     put_supply,
     store_registry,  # noqa: F401
+    with_cache,
 )
 
 HUB = "inventory-updates"
@@ -130,6 +132,23 @@ def test_older_state_never_overwrites_the_cache(stocked: Registry) -> None:
     assert cached is not None
     assert cached[1] == 3
     assert {r["shipNode"]: r["quantity"] for r in cached[0]["records"]} == {"DC1": 7, "DC2": 0}
+
+
+def test_a_batch_refreshes_the_cache_in_one_round_trip(stocked: Registry) -> None:
+    put_supply("SKU2", "DC1", 5)
+    put_supply("SKU3", "DC2", 4)
+    put_supply("SKU3", "DC2", 6)
+    calls: list[tuple[str, int]] = []
+    svc = with_cache(stocked.inventory(), stocked, CountingCache(stocked.cache(), calls))
+    svc.process_changed_documents(changed_docs(stocked))
+    assert calls == [("set_many_if_newer", 3), ("get", 1), ("set", 1)]  # supply, nodes
+    versions = {}
+    for item in ["SKU1", "SKU2", "SKU3"]:
+        cached = stocked.cache().get_versioned(supply_cache_key(item))
+        versions[item] = None if cached is None else cached[1]
+    assert versions == {"SKU1": 2, "SKU2": 1, "SKU3": 2}
+    current = {i: svc.repo.records_for_items([i]) for i in ["SKU1", "SKU2", "SKU3"]}
+    assert svc.remember_many(current) == set()
 
 
 def test_a_failing_batch_raises_so_the_host_retries(stocked: Registry) -> None:
