@@ -73,21 +73,30 @@ class CatalogCache:
                 found[pid] = Product.model_validate(entry)
         missing = [p for p in wanted if p not in found]
         if missing:
-            for product in self.source.get_products(missing):
-                self.put_product(product)
-                found[product.product_id] = product
+            fetched = self.source.get_products(missing)
+            self.put_products(fetched)
+            found.update((product.product_id, product) for product in fetched)
         return found
+
+    def put_products(self, products: Sequence[Product]) -> set[str]:
+        """Version-guarded writes of products, one cache round trip for all of them (a
+        cold page of 50 is one write); the ids written. Reads leave slug and SKU lookups
+        to ``find_product_id``, so a cold page writes nothing else."""
+        if not products:
+            return set()
+        written = self.cache.set_many_if_newer(
+            {
+                product_key(p.product_id): (p.model_dump(mode="json", by_alias=True), p.version)
+                for p in products
+            },
+            self.ttls.products,
+        )
+        return {p.product_id for p in products if product_key(p.product_id) in written}
 
     def put_product(self, product: Product, *, with_lookups: bool = False) -> bool:
         """Version-guarded write of a product; ``with_lookups`` also points its slug at
-        it (the write path, after a rename). Reads leave lookups to ``find_product_id``:
-        one cache write per product keeps a cold page cheap."""
-        written = self.cache.set_if_newer(
-            product_key(product.product_id),
-            product.model_dump(mode="json", by_alias=True),
-            product.version,
-            self.ttls.products,
-        )
+        it (the write path, after a rename)."""
+        written = product.product_id in self.put_products([product])
         if written and with_lookups:
             self.cache.set_if_newer(
                 slug_key(product.slug), product.product_id, product.version, self.ttls.lookups
@@ -183,21 +192,24 @@ class CatalogCache:
         fetched: Mapping[str, StockLevel] = lookup.get_stock_levels(enterprise, skus)
         if self.ttls.availability <= 0:
             return {sku: fetched.get(sku) for sku in skus}
-        out: dict[str, StockLevel | None] = {}
-        for sku in skus:
-            level = fetched.get(sku)
-            out[sku] = level
-            entry: dict[str, Any] = {"known": level is not None}
-            if level is not None:
-                entry.update(status=level.status, available=level.available)
-            self.cache.set_if_newer(
-                availability_key(enterprise, sku), entry, stamp, self.ttls.availability
+        out: dict[str, StockLevel | None] = {sku: fetched.get(sku) for sku in skus}
+        if out:
+            self.cache.set_many_if_newer(
+                {availability_key(enterprise, s): (_entry(lv), stamp) for s, lv in out.items()},
+                self.ttls.availability,
             )
         return out
 
 
 def _dump(items: Sequence[Category | Brand]) -> list[dict[str, Any]]:
     return [i.model_dump(mode="json", by_alias=True) for i in items]
+
+
+def _entry(level: StockLevel | None) -> dict[str, Any]:
+    """``known: false`` is cached too: a SKU inventory does not know is asked once."""
+    if level is None:
+        return {"known": False}
+    return {"known": True, "status": level.status, "available": level.available}
 
 
 def _level(entry: dict[str, Any]) -> StockLevel | None:

@@ -224,12 +224,11 @@ class CatalogService:
         ]
         if not stale:
             return 0
-        found = {p.product_id: p for p in self.source.get_products(stale)}
-        for pid in stale:
-            if pid in found:
-                self.catalog.put_product(found[pid])
-            else:
-                self.cache.delete(product_key(pid))
+        found = self.source.get_products(stale)
+        self.catalog.put_products(found)
+        gone = set(stale) - {p.product_id for p in found}
+        if gone:
+            self.cache.delete_many([product_key(pid) for pid in stale if pid in gone])
         return len(stale)
 
     def apply_inventory_events(self, raw_events: Sequence[Any]) -> int:

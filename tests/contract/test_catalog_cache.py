@@ -69,6 +69,45 @@ def test_an_older_version_never_overwrites_a_newer_one(cache: Cache, source: Cou
     assert cache.get_versioned(product_key("prod-000001"))[1] == 2  # type: ignore[index]
 
 
+def test_put_products_guards_each_version_in_one_write(cache: Cache, source: Counting) -> None:
+    counted = Counting(cache)
+    catalog = CatalogCache(counted, source, CacheTtls())  # type: ignore[arg-type]
+    one, two, three = build_product(1), build_product(2), build_product(3)
+    assert catalog.put_product(one.model_copy(update={"name": "Newer", "version": 2})) is True
+    assert catalog.put_product(three) is True
+    counted.calls.clear()
+    assert catalog.put_products([one, two, three.model_copy(update={"version": 5})]) == {
+        "prod-000002",
+        "prod-000003",
+    }
+    assert dict(counted.calls) == {"set_many_if_newer": 1}
+    stored = [cache.get_versioned(product_key(p.product_id)) for p in (one, two, three)]
+    assert [(v[0]["name"], v[1]) if v else None for v in stored] == [
+        ("Newer", 2),
+        (two.name, 1),
+        (three.name, 5),
+    ]
+    assert catalog.put_products([]) == set()
+    assert dict(counted.calls) == {"set_many_if_newer": 1}
+
+
+def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counting) -> None:
+    counted = Counting(cache)
+    catalog = CatalogCache(counted, source, CacheTtls())  # type: ignore[arg-type]
+    ids = [f"prod-00000{n}" for n in range(1, 7)]
+    assert sorted(catalog.get_products(ids)) == ids
+    assert catalog.stock_levels(Stock(), "E", ["A", "B", "C"]) == {
+        "A": StockLevel("IN_STOCK", 9),
+        "B": None,
+        "C": None,
+    }
+    assert dict(counted.calls) == {"get_many": 2, "set_many_if_newer": 2}
+    assert cache.get_many(["catalog:availability:E:A", "catalog:availability:E:B"]) == {
+        "catalog:availability:E:A": {"known": True, "status": "IN_STOCK", "available": 9},
+        "catalog:availability:E:B": {"known": False},
+    }
+
+
 def test_refresh_evicts_what_the_source_lost(cache: Cache, source: Counting) -> None:
     catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
     ghost = build_product(99)

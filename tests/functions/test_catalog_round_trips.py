@@ -20,6 +20,9 @@ from tests.functions.catalog_helpers import gql
 
 PAGE = """query($n: Int) @inContext(postalCode: "60601") { products(first: $n) { edges { node {
   productId variants { sku availability { status } deliveryOptions { levelOfService } } } } } }"""
+WRITES = {"cache.set_many_if_newer": 3, "cache.set": 1}
+"""A cold page writes its products, the catalog's availability entries and inventory's
+supply entries in one batch each, whatever the page size; plus inventory's node list."""
 
 
 class CountingStore:
@@ -98,3 +101,8 @@ def test_store_round_trips_are_the_same_for_10_and_50_products(tmp_path: Path, f
     assert {k: v for k, v in large_cache.items() if k.split(".")[1] in reads} == {
         k: v for k, v in small_cache.items() if k.split(".")[1] in reads
     }
+    writes = [
+        {k: v for k, v in counts.items() if k.split(".")[1].startswith("set")}
+        for counts in (small_cache, large_cache)
+    ]
+    assert writes == [WRITES, WRITES]
