@@ -24,6 +24,7 @@ from typing import Any
 
 from shared.adapters.documents_common import user_fields
 from shared.adapters.documents_embedded_container import EmbeddedContainer
+from shared.adapters.documents_embedded_indexes import OrderIndexes
 from shared.errors import BadRequest, ConfigurationError, Unavailable
 from shared.ports import ChangeFeedPage, ContainerSpec, Document
 
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (container, pk, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS documents_feed ON documents (container, seq);
+CREATE INDEX IF NOT EXISTS documents_pk_value ON documents (container, json_extract(pk, '$'));
 CREATE TABLE IF NOT EXISTS sequence (
     one INTEGER PRIMARY KEY CHECK (one = 1),
     value INTEGER NOT NULL
@@ -65,6 +67,7 @@ class EmbeddedDocumentStore:
         self._connections: list[sqlite3.Connection] = []
         self._schema_ready = False
         self._known: dict[str, str] = {}
+        self.order_indexes = OrderIndexes(self.connection, self.write_transaction)
 
     # --- connections -------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:

@@ -17,8 +17,9 @@ from shared.adapters.documents_common import (
     partition_key_of,
     user_fields,
 )
-from shared.adapters.documents_sqlite_query import SqliteRenderer
-from shared.errors import Conflict, NotFound, PreconditionFailed
+from shared.adapters.documents_embedded_indexes import PK_VALUE_INDEX
+from shared.adapters.documents_sqlite_query import SqliteRenderer, sql_literal
+from shared.errors import BadRequest, Conflict, NotFound, PreconditionFailed
 from shared.ports import ContainerSpec, Document, Filter, PatchOp, Query
 
 if TYPE_CHECKING:
@@ -26,7 +27,12 @@ if TYPE_CHECKING:
 
 
 def _pk(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    """The stored text of a partition key value; it must be JSON (the ``pk`` column is
+    indexed by its JSON value, and Cosmos DB refuses NaN and infinities too)."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        raise BadRequest("the partition key value must be a JSON value") from None
 
 
 class EmbeddedContainer:
@@ -124,7 +130,7 @@ class EmbeddedContainer:
         with self._store.write_transaction() as conn:
             current = self._existing(conn, id, pk, if_match)
             if condition:
-                renderer = SqliteRenderer()
+                renderer = SqliteRenderer(self._spec.partition_key_field)
                 where = renderer.where(condition)
                 params = {**renderer.params, "c": self._spec.name, "k": pk, "i": id}
                 holds = conn.execute(
@@ -159,16 +165,35 @@ class EmbeddedContainer:
         sql, params = self._select("COUNT(*)", query, partition_key, ordered=False)
         return int(self._store.connection().execute(sql, params).fetchone()[0])
 
+    def query_plan(self, query: Query, *, partition_key: Any = None) -> list[str]:
+        """SQLite's plan for ``query`` (``EXPLAIN QUERY PLAN`` details): shows whether a
+        query searches an index or scans the container."""
+        sql, params = self._select("body", query, partition_key, ordered=True)
+        rows = self._store.connection().execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+        return [str(row[3]) for row in rows]
+
     def _select(
         self, what: str, query: Query, partition_key: Any, *, ordered: bool
     ) -> tuple[str, dict[str, Any]]:
-        renderer = SqliteRenderer()
+        renderer = SqliteRenderer(self._spec.partition_key_field)
         where = renderer.where(query.filters)
         tail = renderer.order_limit(query) if ordered else ""
-        params = {**renderer.params, "c": self._spec.name}
-        scope = ""
+        params = dict(renderer.params)
+        container = sql_literal(self._spec.name)
+        if container is None:
+            container = ":c"
+            params["c"] = self._spec.name
+        scope = index = ""
         if partition_key is not None:
             scope = " AND pk = :k"
             params["k"] = _pk(partition_key)
-        sql = f"SELECT {what} FROM documents WHERE container = :c{scope} AND ({where}) {tail}"
+        elif renderer.partition_key_lookup:
+            index = PK_VALUE_INDEX
+        elif ordered and query.order_by:
+            index = self._store.order_indexes.index_for(self._spec.name, query.order_by) or ""
+        hint = f" INDEXED BY {index}" if index else ""
+        sql = (
+            f"SELECT {what} FROM documents{hint} WHERE container = {container}{scope} "
+            f"AND ({where}) {tail}"
+        )
         return sql, params

@@ -1,9 +1,15 @@
 """Renders the structured ``Query`` into SQLite over ``json_extract``.
 
-Every value and every JSON path is a bound (named) parameter. Each comparison is guarded by the
-JSON type of the value it is compared with, because SQLite orders any number below any
-string while Cosmos DB treats a comparison between different types as undefined (the
-document does not match); the guards make both stores return the same documents.
+Every value is a bound (named) parameter. JSON paths are SQL string literals (validated,
+quotes doubled) because SQLite matches an expression index only against the identical
+expression, and a parameter never is. Each comparison is guarded by the JSON type of the
+value it is compared with, because SQLite orders any number below any string while
+Cosmos DB treats a comparison between different types as undefined (the document does
+not match); the guards make both stores return the same documents.
+
+A filter on the container's partition-key field reads the ``pk`` column instead of the
+body: ``pk`` holds the JSON text of that very field, so ``json_extract(pk, '$')`` is the
+same SQL value as ``json_extract(body, <path>)`` for every row, and it is indexed.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from shared.errors import BadRequest
 from shared.ports import Filter, Query
 
 _COMPARISONS = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+PK_VALUE = "json_extract(pk, '$')"
+"""The partition key's value; the expression of the ``documents_pk_value`` index."""
 
 
 def json_path(path: str) -> str:
@@ -29,6 +37,19 @@ def json_path(path: str) -> str:
         else:
             out += f'."{segment}"'
     return out
+
+
+def sql_literal(text: str) -> str | None:
+    """``text`` as an SQL string literal; ``None`` when SQL text cannot carry it (NUL)."""
+    if "\x00" in text:
+        return None
+    return "'" + text.replace("'", "''") + "'"
+
+
+def body_value(path: str) -> str | None:
+    """``json_extract`` of ``path`` with a literal path, as an index expression names it."""
+    literal = sql_literal(json_path(path))
+    return None if literal is None else f"json_extract(body, {literal})"
 
 
 def _type_guard(value: Any) -> tuple[str, ...]:
@@ -47,21 +68,40 @@ def _sql_value(value: Any) -> Any:
 
 
 class SqliteRenderer:
-    """Collects named parameters while rendering; one instance per statement."""
+    """Collects named parameters while rendering; one instance per statement.
 
-    def __init__(self) -> None:
+    With ``partition_key_field`` the filters on that field read the indexed ``pk``
+    column, and ``partition_key_lookup`` tells whether one of the filters passed to
+    ``where`` is an ``=`` or ``in`` on it (the ``documents_pk_value`` index answers it).
+    """
+
+    def __init__(self, partition_key_field: str | None = None) -> None:
         self.params: dict[str, Any] = {}
+        self._pk_path = None if partition_key_field is None else split_path(partition_key_field)
+        self.partition_key_lookup = False
 
     def _p(self, value: Any) -> str:
         name = f"p{len(self.params)}"
         self.params[name] = value
         return f":{name}"
 
+    def _path(self, path: str) -> str:
+        text = json_path(path)
+        literal = sql_literal(text)
+        return self._p(text) if literal is None else literal
+
+    def _is_pk(self, path: str) -> bool:
+        return self._pk_path is not None and split_path(path) == self._pk_path
+
     def _extract(self, path: str) -> str:
-        return f"json_extract(body, {self._p(json_path(path))})"
+        if self._is_pk(path):
+            return PK_VALUE
+        return f"json_extract(body, {self._path(path)})"
 
     def _jtype(self, path: str) -> str:
-        return f"json_type(body, {self._p(json_path(path))})"
+        if self._is_pk(path):
+            return "json_type(pk)"
+        return f"json_type(body, {self._path(path)})"
 
     def _types_in(self, path: str, types: Sequence[str]) -> str:
         return f"{self._jtype(path)} IN ({', '.join(self._p(t) for t in types)})"
@@ -69,7 +109,19 @@ class SqliteRenderer:
     def where(self, filters: Sequence[Filter]) -> str:
         if not filters:
             return "1"
-        return " AND ".join(f"({self.predicate(f)})" for f in filters)
+        rendered = [f"({self.predicate(f)})" for f in filters]
+        self.partition_key_lookup = self.partition_key_lookup or any(
+            self._looks_up_pk(f) for f in filters
+        )
+        return " AND ".join(rendered)
+
+    def _looks_up_pk(self, flt: Filter) -> bool:
+        """An ``=`` or single-type ``in`` on the key: one index search per value."""
+        if not isinstance(flt.field, str) or not self._is_pk(flt.field):
+            return False
+        if flt.op == "=":
+            return flt.value is not None
+        return flt.op == "in" and len({_type_guard(v) for v in flt.value}) == 1
 
     def predicate(self, flt: Filter) -> str:
         check_filter(flt)
@@ -81,9 +133,7 @@ class SqliteRenderer:
         if op == "in":
             if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
                 raise BadRequest("'in' takes a sequence of values")
-            if not value:
-                return "0"
-            return " OR ".join(f"({self._compare(path, '=', item)})" for item in value)
+            return self._in(path, value)
         if op == "startswith":
             text = self._text(value, op)
             extracted = self._extract(path)
@@ -122,13 +172,27 @@ class SqliteRenderer:
         guard = self._types_in(path, _type_guard(value))
         return f"{guard} AND {self._extract(path)} {_COMPARISONS[op]} {self._p(_sql_value(value))}"
 
+    def _in(self, path: str, values: Sequence[Any]) -> str:
+        """One ``IN`` list per JSON type class: the same rows as ``=`` on each value (no
+        affinity applies to either side), and an index on the field can search it."""
+        if not values:
+            return "0"
+        groups: dict[tuple[str, ...], list[Any]] = {}
+        for item in values:
+            groups.setdefault(_type_guard(item), []).append(_sql_value(item))
+        return " OR ".join(
+            f"({self._types_in(path, types)} AND {self._extract(path)} "
+            f"IN ({', '.join(self._p(v) for v in items)}))"
+            for types, items in groups.items()
+        )
+
     def _array_contains(self, path: str, value: Any) -> str:
         types = ("null",) if value is None else _type_guard(value)
         members = ", ".join(self._p(t) for t in types)
         match = "" if value is None else f" AND e.value = {self._p(_sql_value(value))}"
         return (
             f"{self._jtype(path)} = 'array' AND EXISTS (SELECT 1 FROM "
-            f"json_each(body, {self._p(json_path(path))}) AS e "
+            f"json_each(body, {self._path(path)}) AS e "
             f"WHERE e.type IN ({members}){match})"
         )
 
@@ -151,7 +215,7 @@ class SqliteRenderer:
         parts = []
         if query.order_by:
             keys = ", ".join(
-                f"{self._extract(path)} {'DESC' if descending else 'ASC'}"
+                f"json_extract(body, {self._path(path)}) {'DESC' if descending else 'ASC'}"
                 for path, descending in query.order_by
             )
             parts.append(f"ORDER BY {keys}")

@@ -120,3 +120,99 @@ def test_filters_both_stores_would_read_differently_are_refused(flt: Filter) -> 
         CosmosRenderer().predicate(flt)
     with pytest.raises(BadRequest):
         SqliteRenderer().predicate(flt)
+
+
+@pytest.mark.parametrize(
+    ("flt", "sql", "parameters"),
+    [
+        (
+            Filter("qty", ">=", 5),
+            "json_type(body, '$.\"qty\"') IN (:p0, :p1) AND json_extract(body, '$.\"qty\"') >= :p2",
+            ["integer", "real", 5],
+        ),
+        (
+            Filter("itemId", "=", "A"),
+            "json_type(pk) IN (:p0) AND json_extract(pk, '$') = :p1",
+            ["text", "A"],
+        ),
+        (
+            Filter("/itemId", "in", ["A", "B"]),
+            "(json_type(pk) IN (:p0) AND json_extract(pk, '$') IN (:p1, :p2))",
+            ["text", "A", "B"],
+        ),
+        (
+            Filter("itemId", "in", [1, "A", True, 2.5]),
+            "(json_type(pk) IN (:p0, :p1) AND json_extract(pk, '$') IN (:p2, :p3)) OR "
+            "(json_type(pk) IN (:p4) AND json_extract(pk, '$') IN (:p5)) OR "
+            "(json_type(pk) IN (:p6, :p7) AND json_extract(pk, '$') IN (:p8))",
+            ["integer", "real", 1, 2.5, "text", "A", "true", "false", 1],
+        ),
+        (Filter("itemId", "=", None), "json_type(pk) = 'null'", []),
+        (
+            Filter("it's", "=", "x"),
+            "json_type(body, '$.\"it''s\"') IN (:p0) AND json_extract(body, '$.\"it''s\"') = :p1",
+            ["text", "x"],
+        ),
+        (
+            Filter("a\x00b", "=", "x"),
+            "json_type(body, :p0) IN (:p1) AND json_extract(body, :p2) = :p3",
+            ['$."a\x00b"', "text", '$."a\x00b"', "x"],
+        ),
+    ],
+    ids=[
+        "body-path-literal",
+        "partition-key-eq",
+        "partition-key-in-pointer",
+        "partition-key-in-one-list-per-type",
+        "partition-key-null",
+        "quote-doubled",
+        "nul-path-stays-parameter",
+    ],
+)
+def test_sqlite_paths_are_literals_and_partition_key_reads_the_pk_column(
+    flt: Filter, sql: str, parameters: list[Any]
+) -> None:
+    renderer = SqliteRenderer("itemId")
+    assert renderer.predicate(flt) == sql
+    assert list(renderer.params.values()) == parameters
+
+
+@pytest.mark.parametrize(
+    ("filters", "lookup"),
+    [
+        ((Filter("itemId", "=", "A"),), True),
+        ((Filter("docType", "=", "supply"), Filter("itemId", "in", ["A", "B"])), True),
+        ((Filter("itemId", "in", [1, 2.5]),), True),
+        ((Filter("itemId", "in", ["A", 1]),), False),
+        ((Filter("itemId", "in", []),), False),
+        ((Filter("itemId", "=", None),), False),
+        ((Filter("itemId", "startswith", "A"),), False),
+        ((Filter("sku", "=", "A"),), False),
+    ],
+    ids=[
+        "eq",
+        "in-among-others",
+        "in-numbers",
+        "in-mixed-types",
+        "in-empty",
+        "eq-null",
+        "startswith",
+        "other-field",
+    ],
+)
+def test_sqlite_partition_key_lookup_is_an_eq_or_single_type_in(
+    filters: tuple[Filter, ...], lookup: bool
+) -> None:
+    renderer = SqliteRenderer("itemId")
+    renderer.where(filters)
+    assert renderer.partition_key_lookup is lookup
+
+
+def test_sqlite_order_by_reads_the_body_with_literal_paths() -> None:
+    renderer = SqliteRenderer("itemId")
+    tail = renderer.order_limit(Query(order_by=(("itemId", True), ("a.b", False)), limit=3))
+    assert tail == (
+        'ORDER BY json_extract(body, \'$."itemId"\') DESC, json_extract(body, \'$."a"."b"\') ASC '
+        "LIMIT :p0 OFFSET :p1"
+    )
+    assert renderer.params == {"p0": 3, "p1": 0}
