@@ -2,7 +2,8 @@
 
 Live availability comes through ``AvailabilitySource``, a port this context defines and
 the composition root implements over the inventory service, so sourcing never imports
-another context.
+another context. Other contexts get promises through the same public calls: one cart
+(``calculate_options``) or a page of them (``calculate_options_many``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Protocol
 from shared.errors import RuleViolation, Unavailable
 from shared.events import new_event
 from shared.ports import EventPublisher
-from shared.sourcing.geo import locate, postal_prefix
+from shared.sourcing.geo import Location, locate, postal_prefix
 from shared.sourcing.model import (
     CarrierService,
     NodeSupply,
@@ -84,32 +85,57 @@ class SourcingService:
 
     # --- the calculator ---------------------------------------------------------------
     def calculate_options(self, request: SourcingRequest) -> SourcingAnswer:
-        now = self.clock()
-        order_at = request.order_date or now
-        if abs(order_at - now) > ORDER_DATE_WINDOW:
-            raise RuleViolation(
-                "orderDate must be within 366 days of now",
-                code="ORDER_DATE_OUT_OF_RANGE",
-                details={"field": "orderDate"},
-            )
-        where = locate(request.destination.postal_code, request.destination.country)
-        enterprise = request.enterprise_code
-        services = self.repo.list_carrier_services(enterprise)
-        rules = self.repo.list_rules(enterprise)
-        if not services and not rules:
-            raise RuleViolation(
-                f"unknown enterprise {enterprise!r}: it has no carrier services or rules",
-                code="UNKNOWN_ENTERPRISE",
-                details={"field": "enterpriseCode"},
-            )
-        rule = choose_rule(rules, request)
-        items = list(dict.fromkeys(line.item_id for line in request.lines))
-        nodes = self.availability.candidates(enterprise, items)
-        answer = plan_options(
-            request, rule, services=services, nodes=nodes, where=where, order_at=order_at
-        )
+        """One cart, as a shopper asks for it; the answer is published (analytics)."""
+        [answer] = self._answer([request])
         self._publish(request, answer)
         return answer
+
+    def calculate_options_many(self, requests: Sequence[SourcingRequest]) -> list[SourcingAnswer]:
+        """Answers in request order, for a page of promises (a product listing).
+
+        Per enterprise in the batch: one read of carrier services, one of rules and one
+        availability read for every item, whatever the batch size; each destination is
+        located once. Publishes nothing: these are browsing estimates recomputed on every
+        page view, not a shopper's cart (docs/sourcing.md, Events). An invalid request
+        fails the whole batch with its ``DomainError``, as the single call would.
+        """
+        return self._answer(requests)
+
+    def _answer(self, requests: Sequence[SourcingRequest]) -> list[SourcingAnswer]:
+        now = self.clock()
+        order_at = [_order_instant(r, now) for r in requests]
+        places: dict[tuple[str, str], Location] = {}
+        for r in requests:
+            where = (r.destination.postal_code, r.destination.country)
+            if where not in places:
+                places[where] = locate(*where)
+        by_enterprise: dict[str, list[int]] = {}
+        for index, r in enumerate(requests):
+            by_enterprise.setdefault(r.enterprise_code, []).append(index)
+        answers: dict[int, SourcingAnswer] = {}
+        for enterprise, indices in by_enterprise.items():
+            services = self.repo.list_carrier_services(enterprise)
+            rules = self.repo.list_rules(enterprise)
+            if not services and not rules:
+                raise RuleViolation(
+                    f"unknown enterprise {enterprise!r}: it has no carrier services or rules",
+                    code="UNKNOWN_ENTERPRISE",
+                    details={"field": "enterpriseCode"},
+                )
+            chosen = {i: choose_rule(rules, requests[i]) for i in indices}
+            items = dict.fromkeys(line.item_id for i in indices for line in requests[i].lines)
+            nodes = self.availability.candidates(enterprise, list(items))
+            for i in indices:
+                r = requests[i]
+                answers[i] = plan_options(
+                    r,
+                    chosen[i],
+                    services=services,
+                    nodes=nodes,
+                    where=places[(r.destination.postal_code, r.destination.country)],
+                    order_at=order_at[i],
+                )
+        return [answers[i] for i in range(len(requests))]
 
     def _publish(self, request: SourcingRequest, answer: SourcingAnswer) -> None:
         """Analytics, not a transaction: a shopper still gets an answer when the hub is
@@ -165,6 +191,17 @@ class SourcingService:
     ) -> SourcingRule:
         _same_id(id, rule.id)
         return self.repo.put_rule(rule, if_match)
+
+
+def _order_instant(request: SourcingRequest, now: datetime) -> datetime:
+    order_at = request.order_date or now
+    if abs(order_at - now) > ORDER_DATE_WINDOW:
+        raise RuleViolation(
+            "orderDate must be within 366 days of now",
+            code="ORDER_DATE_OUT_OF_RANGE",
+            details={"field": "orderDate"},
+        )
+    return order_at
 
 
 def _same_id(route_id: str, body_id: str) -> None:

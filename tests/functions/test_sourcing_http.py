@@ -40,11 +40,12 @@ def add_node(
     lon: float,
     zone: str,
     stock: dict[str, int],
+    enterprise: str = ENTERPRISE,
 ) -> None:
     inventory = reg.inventory()
     spec = ShipNodeSpec(
         name=node_id,
-        enterprise_code=ENTERPRISE,
+        enterprise_code=enterprise,
         node_type=node_type,
         time_zone=zone,
         location=Location(latitude=lat, longitude=lon, postal_code="00000", state="XX"),
