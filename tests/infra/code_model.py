@@ -5,7 +5,7 @@ Partition keys come from the context code, read with ``ast`` (no import, no I/O)
 1. A module-level ``CONTAINERS = {"<settings field>": "<partition key path>", ...}`` in any
    context module is authoritative (the convention in docs/deploy.md).
 2. Otherwise each ``ContainerSpec(<name>, <path>)`` call is traced back to its settings
-   field: ``shared/bootstrap.py`` hands ``s.cosmos_container_x`` to the context either by
+   field: ``shared/bootstrap/`` hands ``s.cosmos_container_x`` to the context either by
    keyword (``audit=s.cosmos_container_inventory_audit`` then ``self._names.audit``) or by
    position into a constructor (``LocalCatalogSource(store, s.cosmos_container_products)``
    then ``ContainerSpec(container_name, ...)``); the path is a string literal or a
@@ -29,8 +29,8 @@ from shared.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO / "shared"
-BOOTSTRAP = SHARED / "bootstrap.py"
-NOT_CONTEXT = {"adapters", "migrations"}
+BOOTSTRAP = SHARED / "bootstrap"
+NOT_CONTEXT = {"adapters", "migrations", "bootstrap"}
 CONTAINER_FIELD_PREFIX = "cosmos_container_"
 BINDING_EXPRESSION = re.compile(r"%([^%]+)%")
 
@@ -129,7 +129,7 @@ class PartitionKeys:
 def context_files() -> Iterator[Path]:
     for path in sorted(SHARED.rglob("*.py")):
         rel = path.relative_to(SHARED)
-        if rel.parts[0] in NOT_CONTEXT or path == BOOTSTRAP:
+        if rel.parts[0] in NOT_CONTEXT:
             continue
         yield path
 
@@ -157,7 +157,8 @@ def bootstrap_bridges() -> dict[str, str]:
     """Names the contexts use for a container setting -> the settings field."""
     bridges: dict[str, str] = {}
     constructors = _constructor_params()
-    for node in ast.walk(ast.parse(BOOTSTRAP.read_text())):
+    trees = [ast.parse(p.read_text()) for p in sorted(BOOTSTRAP.glob("*.py"))]
+    for node in (n for tree in trees for n in ast.walk(tree)):
         if not isinstance(node, ast.Call):
             continue
         for kw in node.keywords:

@@ -1,0 +1,161 @@
+"""The context services, assembled from the registry's ports and settings.
+
+Each builder imports its context on first use, so importing the composition root costs
+nothing; the registry calls each one once per process. Contexts never see one another:
+where one needs another (sourcing needs inventory's nodes and stock, the catalog needs
+stock levels and delivery promises), an adapter from ``bridges`` stands between them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shared.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from shared.bootstrap.registry import Registry
+    from shared.catalog.service import CatalogService
+    from shared.catalog.source import CatalogSource
+    from shared.confighub.service import ConfigHubService
+    from shared.inventory.service import InventoryService
+    from shared.sourcing.service import SourcingService
+
+
+def build_confighub(reg: Registry) -> ConfigHubService:
+    from shared.confighub.envcache import EnvironmentCache
+    from shared.confighub.outbox import OutboxRelay
+    from shared.confighub.repository import ConfigStore
+    from shared.confighub.repository_outbox import OutboxStore
+    from shared.confighub.service import ConfigHubOptions, ConfigHubService
+
+    s = reg.settings
+    engine = reg.sql().engine
+    relay = OutboxRelay(
+        OutboxStore(engine),
+        reg.events(),
+        batch_size=s.confighub_relay_batch_size,
+        lease_seconds=s.confighub_relay_lease_seconds,
+    )
+    return ConfigHubService(
+        ConfigStore(engine),
+        relay,
+        EnvironmentCache(reg.cache(), ttl_seconds=s.confighub_cache_ttl_seconds),
+        ConfigHubOptions(
+            default_label=s.confighub_default_label,
+            hub=s.hub_config_updates,
+            service_id=s.service_id,
+            secret_pattern=s.confighub_secret_pattern,
+        ),
+    )
+
+
+def build_inventory(reg: Registry) -> InventoryService:
+    from shared.inventory.repository import ContainerNames, InventoryRepository
+    from shared.inventory.service import InventoryConfig, InventoryService
+
+    s = reg.settings
+    repo = InventoryRepository(
+        reg.documents(),
+        ContainerNames(
+            inventory=s.cosmos_container_inventory,
+            ship_nodes=s.cosmos_container_ship_nodes,
+            reservations=s.cosmos_container_reservations,
+            audit=s.cosmos_container_inventory_audit,
+        ),
+    )
+    return InventoryService(
+        repo,
+        reg.cache(),
+        InventoryConfig(
+            default_enterprise=s.inventory_default_enterprise,
+            display_cap=s.inventory_display_cap,
+            cache_ttl_seconds=s.inventory_cache_ttl_seconds,
+            reservation_default_ttl=s.inventory_reservation_default_ttl,
+            reservation_max_ttl=s.inventory_reservation_max_ttl,
+            pending_timeout_seconds=s.inventory_pending_timeout_seconds,
+            hub=s.hub_inventory_updates,
+            service_id=s.service_id,
+        ),
+        reg.events(),
+    )
+
+
+def build_sourcing(reg: Registry) -> SourcingService:
+    from shared.bootstrap.bridges import InventoryAvailability
+    from shared.sourcing.repository import ContainerNames, SourcingRepository
+    from shared.sourcing.service import SourcingService
+
+    s = reg.settings
+    repo = SourcingRepository(
+        reg.documents(),
+        ContainerNames(
+            carrier_services=s.cosmos_container_carrier_services,
+            sourcing_rules=s.cosmos_container_sourcing_rules,
+        ),
+    )
+    return SourcingService(
+        repo,
+        InventoryAvailability(reg.inventory()),
+        reg.events(),
+        hub=s.hub_sourcing_updates,
+        service_id=s.service_id,
+    )
+
+
+def build_catalog_source(reg: Registry) -> CatalogSource:
+    s = reg.settings
+    if not s.ctp_project_key:
+        from shared.catalog.local_source import LocalCatalogSource
+
+        return LocalCatalogSource(reg.documents(), s.cosmos_container_products)
+    from shared.adapters.commercetools import CommercetoolsClient
+    from shared.catalog.commercetools_source import CommercetoolsSource
+
+    if not s.ctp_client_id or s.ctp_client_secret is None:
+        raise ConfigurationError(
+            "CTP_CLIENT_ID and CTP_CLIENT_SECRET are required with CTP_PROJECT_KEY"
+        )
+    client = CommercetoolsClient(
+        project_key=s.ctp_project_key,
+        client_id=s.ctp_client_id,
+        client_secret=s.ctp_client_secret.get_secret_value(),
+        auth_url=s.ctp_auth_url,
+        api_url=s.ctp_api_url,
+        scopes=s.ctp_scopes,
+        cache=reg.cache(),
+        timeout=s.ctp_timeout_seconds,
+    )
+    return CommercetoolsSource(client, locale=s.ctp_locale)
+
+
+def build_catalog(reg: Registry) -> CatalogService:
+    """Inventory and sourcing are handed over as factories: a catalog request that shows
+    no stock or promises never builds them, and one that fails to build degrades only
+    its own fields."""
+    from shared.bootstrap.bridges import InventoryStockLevels, SourcingPromises
+    from shared.catalog.cache import CacheTtls
+    from shared.catalog.service import CatalogOptions, CatalogService
+
+    s = reg.settings
+    return CatalogService(
+        reg.catalog_source(),
+        reg.cache(),
+        reg.events(),
+        availability=InventoryStockLevels(reg.inventory),
+        delivery=SourcingPromises(reg.sourcing),
+        options=CatalogOptions(
+            max_cost=s.catalog_max_cost,
+            max_depth=s.catalog_max_depth,
+            default_enterprise=s.catalog_default_enterprise,
+            default_currency=s.catalog_default_currency,
+            persisted_query_ttl=s.catalog_persisted_query_ttl_seconds,
+            hub_catalog_updates=s.hub_catalog_updates,
+            service_id=s.service_id,
+        ),
+        ttls=CacheTtls(
+            products=s.catalog_cache_ttl_seconds,
+            taxonomy=s.catalog_cache_ttl_seconds,
+            lookups=s.catalog_cache_ttl_seconds,
+            availability=s.catalog_availability_ttl_seconds,
+        ),
+    )
