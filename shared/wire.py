@@ -11,7 +11,9 @@ class WireModel(BaseModel):
     """Responses, stored documents and events: unknown fields are ignored on read, so an
     older reader tolerates a newer writer."""
 
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, alias_generator=to_camel, populate_by_name=True, defer_build=True
+    )
 
 
 class RequestModel(WireModel):
