@@ -17,7 +17,9 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +28,7 @@ import httpx
 import pytest
 
 from shared.settings import Settings
-from tests.conftest import TEST_SIGNING_KEY
+from tests.conftest import MARIADB_URL, REDIS_URL, TEST_SIGNING_KEY, require_server
 
 ROOT = Path(__file__).resolve().parents[2]
 BOUND = 30.0
@@ -127,7 +129,8 @@ def eventually(probe: Callable[[], T], expected: T, bound: float = 10.0) -> T:
     return value
 
 
-def _run_seed(workdir: Path, env: dict[str, str]) -> str:
+def seed(workdir: Path, env: dict[str, str]) -> None:
+    """``python -m devhost seed``, as ``make run`` does first."""
     done = subprocess.run(
         devhost_command("seed"),
         cwd=workdir,
@@ -138,7 +141,7 @@ def _run_seed(workdir: Path, env: dict[str, str]) -> str:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+    assert done.stdout.rstrip().endswith("seeded: sql, confighub, sourcing, catalog, inventory")
 
 
 def _wait_healthy(proc: subprocess.Popen[bytes], base_url: str, log_file: Path) -> None:
@@ -163,13 +166,19 @@ def _stop(proc: subprocess.Popen[bytes]) -> int:
         raise
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSystem]:
-    workdir = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def running_system(
+    workdir: Path, seeded: Path | None = None, **overrides: str
+) -> Iterator[LiveSystem]:
+    """Serves the app in ``workdir``, on a copy of the ``seeded`` data directory or,
+    without one, after seeding it; on exit stops it with Ctrl-C and checks that it
+    stopped cleanly."""
     shutil.copy(ROOT / "host.json", workdir / "host.json")
-    env = user_environment(workdir)
-    seeded = _run_seed(workdir, env)
-    assert seeded.rstrip().endswith("seeded: sql, confighub, sourcing, catalog, inventory")
+    env = user_environment(workdir, **overrides)
+    if seeded is None:
+        seed(workdir, env)
+    else:
+        shutil.copytree(seeded, workdir / ".local")
     port = _free_port()
     log_file = workdir / "devhost.log"
     with log_file.open("wb") as sink:
@@ -192,3 +201,73 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSystem]:
     assert out.rstrip().endswith("devhost stopped"), out[-2000:]
     at = out.find("Traceback")
     assert at == -1, out[max(0, at - 300) : at + 3000]
+
+
+@pytest.fixture(scope="session")
+def seeded_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded stores after one ``python -m devhost seed``; every module on
+    embedded adapters starts from its own copy (seeding costs more than copying)."""
+    workdir = tmp_path_factory.mktemp("e2e-seed")
+    seed(workdir, user_environment(workdir))
+    return workdir / ".local"
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory, seeded_data: Path) -> Iterator[LiveSystem]:
+    """The whole system on embedded adapters, as ``make run`` starts it."""
+    with running_system(tmp_path_factory.mktemp("e2e"), seeded_data) as live:
+        yield live
+
+
+SETUPS = [
+    pytest.param("embedded", id="embedded"),
+    pytest.param(
+        "mariadb-redis", id="mariadb-redis", marks=[pytest.mark.mariadb, pytest.mark.redis]
+    ),
+]
+"""Params for a module that also runs on the local servers: its own ``system`` fixture
+(``params=SETUPS``) passes ``request`` to ``system_for``."""
+
+
+@contextmanager
+def system_for(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveSystem]:
+    workdir = tmp_path_factory.mktemp(f"e2e-{request.param}")
+    if request.param == "embedded":
+        with running_system(workdir, request.getfixturevalue("seeded_data")) as live:
+            yield live
+    else:
+        with running_system(workdir, **request.getfixturevalue("local_servers")) as live:
+            yield live
+
+
+@pytest.fixture(scope="module")
+def local_servers() -> Iterator[dict[str, str]]:
+    """Settings that put ConfigHub on a fresh MariaDB database and every cache on Redis
+    (the README's "local servers" setup); the database and the keys go afterwards."""
+    import redis
+    import sqlalchemy as sa
+
+    require_server("MariaDB", "127.0.0.1", 3306)
+    require_server("Redis", "127.0.0.1", 6379)
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+    prefix = f"{name}:"
+    admin = sa.create_engine(MARIADB_URL + "/")
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    try:
+        yield {
+            "SQL_URL": f"{MARIADB_URL}/{name}",
+            "REDIS_URL": REDIS_URL,
+            "REDIS_KEY_PREFIX": prefix,
+        }
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()

@@ -4,11 +4,12 @@ feed) shows the lower number; a cart asking for more than is left holds nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LiveSystem, eventually
+from tests.e2e.conftest import SETUPS, LiveSystem, eventually, system_for
 
 CAP = 50
 RESERVE = "Inventory.Reserve"
@@ -16,6 +17,14 @@ SKUS_QUERY = "{ products(first: 100, sort: NAME_ASC) { edges { node { variants {
 STOCK_QUERY = (
     "query($sku: String) { product(sku: $sku) { variants { sku availability { available } } } }"
 )
+
+
+@pytest.fixture(scope="module", params=SETUPS)
+def system(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveSystem]:
+    with system_for(request, tmp_path_factory) as live:
+        yield live
 
 
 def network(system: LiveSystem, sku: str) -> dict[str, Any]:

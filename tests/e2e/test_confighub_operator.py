@@ -4,12 +4,13 @@ Cloud Config client (PyPI ``config-client``) and the storefront reads its UI con
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from config.spring import ConfigClient
 
-from tests.e2e.conftest import LiveSystem
+from tests.e2e.conftest import SETUPS, LiveSystem, system_for
 
 ADMIN = "ConfigHub.Admin"
 READER = "ConfigHub.Reader"
@@ -26,6 +27,14 @@ PROPERTY = {
     "description": "homepage banner",
     "uiConsume": True,
 }
+
+
+@pytest.fixture(scope="module", params=SETUPS)
+def system(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveSystem]:
+    with system_for(request, tmp_path_factory) as live:
+        yield live
 
 
 def spring_value(system: LiveSystem, prop: str) -> Any:
