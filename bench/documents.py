@@ -11,14 +11,16 @@ its figures show client overhead, not Cosmos DB latency.
 
 from __future__ import annotations
 
+import functools
 import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,12 +111,71 @@ def bench(name: str, store: DocumentStore) -> None:
     print(f"{name:>10}  {'hot item, 8 threads':<20} {rate:10.0f} decrements/s ({succeeded} of 400)")
 
 
-def main() -> None:
+def per_query_ms(run: Callable[[], Any], rounds: int = 30) -> str:
+    first = per_op_us(lambda _: run(), rounds=1) / 1000
+    median = per_op_us(lambda _: run(), rounds=rounds) / 1000
+    return f"first {first:7.2f} ms   median {median:7.2f} ms"
+
+
+def bench_scale(store: DocumentStore, nodes: int = 46, items: int = 6700) -> None:
+    """The queries the contexts run across partitions, at the size of the demo data."""
+    supply = store.container(ContainerSpec("scale_supply", "/itemId"))
+    for item in range(items):
+        for k in range(5):
+            node = (item * 7 + k) % nodes
+            supply.upsert(
+                {
+                    "id": f"I{item:05d}:N{node}",
+                    "docType": "supply",
+                    "itemId": f"I{item:05d}",
+                    "shipNode": f"N{node}",
+                    "quantity": item % 13,
+                    "reserved": 0,
+                }
+            )
+    wanted = [f"I{item:05d}" for item in range(0, items, items // 200)][:200]
+    batch = Query(filters=(Filter("docType", "=", "supply"), Filter("itemId", "in", wanted)))
+    found = len(supply.query(batch))
+    print(
+        f"{'embedded':>10}  {'in 200 item ids':<20} {per_query_ms(lambda: supply.query(batch))}"
+        f"   ({found} of {items * 5} documents)"
+    )
+    products = store.container(ContainerSpec("scale_products", "/pk"))
+    for n in range(3000):
+        products.upsert(
+            {
+                "id": f"P{n:05d}",
+                "pk": f"P{n:05d}",
+                "docType": "product",
+                "categoryPath": ["cat-all", f"cat-{n % 7}"],
+                "priceKey": {"USD": f"{(n * 7919) % 100000:012d}|P{n:05d}"},
+            }
+        )
+    for offset in (0, 200, 400):
+        page = Query(
+            filters=(
+                Filter("docType", "=", "product"),
+                Filter("categoryPath", "array_contains", "cat-3"),
+            ),
+            order_by=(("priceKey.USD", False),),
+            limit=50,
+            offset=offset,
+        )
+        label = f"sorted page @{offset}"
+        figures = per_query_ms(functools.partial(products.query, page))
+        print(f"{'embedded':>10}  {label:<20} {figures}   (50 of 3000 documents, 429 match)")
+
+
+def main(stores: Sequence[str]) -> None:
     warnings.simplefilter("ignore")
-    with tempfile.TemporaryDirectory() as tmp:
-        embedded = EmbeddedDocumentStore(Path(tmp) / "bench.db")
-        bench("embedded", embedded)
-        embedded.close()
+    if "embedded" in stores:
+        with tempfile.TemporaryDirectory() as tmp:
+            embedded = EmbeddedDocumentStore(Path(tmp) / "bench.db")
+            bench("embedded", embedded)
+            bench_scale(embedded)
+            embedded.close()
+    if "cosmos" not in stores:
+        return
     problem = cosmos_server.missing_prerequisite()
     if problem is not None:
         print(f"cosmosdb-server skipped: {problem}")
@@ -132,4 +193,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or ["embedded", "cosmos"])

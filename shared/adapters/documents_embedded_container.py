@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from shared.adapters.documents_embedded import EmbeddedDocumentStore
 
 
+_ON_CONFLICT_UPDATE = (
+    " ON CONFLICT (container, pk, id) DO UPDATE SET body = excluded.body, seq = excluded.seq"
+)
+
+
 def _pk(value: Any) -> str:
     """The stored text of a partition key value; it must be JSON (the ``pk`` column is
     indexed by its JSON value, and Cosmos DB refuses NaN and infinities too)."""
@@ -55,11 +60,14 @@ class EmbeddedContainer:
         return None if row is None else dict(json.loads(row[0]))
 
     def _store_doc(self, conn: sqlite3.Connection, doc: Document, *, insert: bool) -> Document:
+        """An existing row is updated in place (``ON CONFLICT DO UPDATE``), not deleted and
+        inserted again: only the indexes over ``body`` and ``seq`` change, never the ones
+        over the key columns."""
         id, pk = self._key(doc)
         stored, seq = self._store.stamp(conn, doc)
-        verb = "INSERT" if insert else "INSERT OR REPLACE"
+        upsert = "" if insert else _ON_CONFLICT_UPDATE
         conn.execute(
-            f"{verb} INTO documents (container, pk, id, body, seq) VALUES (?, ?, ?, ?, ?)",
+            f"INSERT INTO documents (container, pk, id, body, seq) VALUES (?, ?, ?, ?, ?){upsert}",
             (self._spec.name, pk, id, json.dumps(stored), seq),
         )
         return stored
@@ -189,7 +197,7 @@ class EmbeddedContainer:
             params["k"] = _pk(partition_key)
         elif renderer.partition_key_lookup:
             index = PK_VALUE_INDEX
-        elif ordered and query.order_by:
+        elif ordered and query.order_by and query.limit is not None:
             index = self._store.order_indexes.index_for(self._spec.name, query.order_by) or ""
         hint = f" INDEXED BY {index}" if index else ""
         sql = (

@@ -8,11 +8,16 @@ prefix over any secondary index, so the statements name the index they are built
   key value. A cross-partition ``=`` or ``in`` on the partition-key field searches it,
   once per value, instead of reading the whole container.
 - An order index is created on demand, the first time a cross-partition query of a
-  container sorts by a list of fields: a partial expression index over those fields,
-  for that container only, so writes to other containers never evaluate it. A sorted,
-  limited page then walks the index and stops after ``offset + limit`` matches instead
-  of sorting the container. At most ``MAX_ORDER_INDEXES`` per container, since every
-  index costs each write of the container.
+  container asks for a page (a ``limit``) sorted by a list of fields: a partial
+  expression index over those fields, for that container only, so writes to other
+  containers never evaluate it. The page then walks the index and stops after
+  ``offset + limit`` matches instead of sorting the container. Without a limit the
+  whole result is read anyway, and a scan and sort is cheaper than a walk that looks
+  each row up. At most ``MAX_ORDER_INDEXES`` per container, since every index costs
+  each write of the container.
+
+The walk is slower than a scan when few documents match (each row it passes is looked
+up by key): a page whose filters match almost nothing costs up to about twice a scan.
 """
 
 from __future__ import annotations

@@ -40,9 +40,19 @@ def _order_indexes(store: EmbeddedDocumentStore) -> list[tuple[str, str]]:
         (SUPPLY, Query(filters=(Filter("docType", "=", "supply"),)), "A", [PARTITION]),
         (
             PRODUCTS,
-            Query(filters=(Filter("docType", "=", "product"),), order_by=(("sortName", False),)),
+            Query(
+                filters=(Filter("docType", "=", "product"),),
+                order_by=(("sortName", False),),
+                limit=50,
+            ),
             None,
             ["SCAN documents USING INDEX {index}"],
+        ),
+        (
+            PRODUCTS,
+            Query(filters=(Filter("docType", "=", "product"),), order_by=(("sortName", False),)),
+            None,
+            ["SEARCH documents USING PRIMARY KEY (container=?)", "USE TEMP B-TREE FOR ORDER BY"],
         ),
         (
             PRODUCTS,
@@ -52,7 +62,11 @@ def _order_indexes(store: EmbeddedDocumentStore) -> list[tuple[str, str]]:
         ),
         (
             PRODUCTS,
-            Query(filters=(Filter("expiresAt", "<=", 5),), order_by=(("expiresAt", False),)),
+            Query(
+                filters=(Filter("expiresAt", "<=", 5),),
+                order_by=(("expiresAt", False),),
+                limit=100,
+            ),
             None,
             ["SEARCH documents USING INDEX {index} (<expr><?)"],
         ),
@@ -67,7 +81,8 @@ def _order_indexes(store: EmbeddedDocumentStore) -> list[tuple[str, str]]:
         "pk-in-cross-partition",
         "pk-eq-number",
         "partition-scoped",
-        "order-by",
+        "order-by-page",
+        "order-by-without-limit-sorts",
         "order-by-desc-page",
         "order-by-with-range",
         "partition-scoped-order-by",
@@ -96,19 +111,19 @@ def test_order_indexes_are_partial_per_container_shared_by_both_directions_and_c
         products.create(
             {"id": f"d{n}", "pk": f"p{n}", **{f"f{i}": (n * (i + 3)) % 12 for i in range(10)}}
         )
-    products.query(Query(order_by=(("f0", True),)))
-    products.query(Query(order_by=(("f0", False),)))
+    products.query(Query(order_by=(("f0", True),), limit=3))
+    products.query(Query(order_by=(("f0", False),), limit=3))
     assert [sql for _, sql in _order_indexes(store)] == [
         "CREATE INDEX " + _order_indexes(store)[0][0] + " ON documents "
         "(json_extract(body, '$.\"f0\"') ASC) WHERE container = 'products'"
     ]
     for i in range(1, 10):
-        found = products.query(Query(order_by=((f"f{i}", False), ("id", False))))
+        found = products.query(Query(order_by=((f"f{i}", False), ("id", False)), limit=20))
         assert [d["id"] for d in found] == sorted(
             (f"d{n}" for n in range(12)), key=lambda d: ((int(d[1:]) * (i + 3)) % 12, d)
         )
     assert len(_order_indexes(store)) == MAX_ORDER_INDEXES
-    assert products.query_plan(Query(order_by=(("f9", False), ("id", False)))) == [
+    assert products.query_plan(Query(order_by=(("f9", False), ("id", False)), limit=20)) == [
         "SEARCH documents USING PRIMARY KEY (container=?)",
         "USE TEMP B-TREE FOR ORDER BY",
     ]
