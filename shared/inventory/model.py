@@ -8,11 +8,12 @@ in Python and camelCase on the wire and in the stored documents.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from shared.wire import WireModel
 
@@ -71,11 +72,33 @@ class Location(Model):
     city: str | None = None
 
 
+def _iso_date(value: str) -> str:
+    date.fromisoformat(value)
+    return value
+
+
+def _iana_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA time zone {value!r}") from None
+    return value
+
+
+IsoWeekday = Annotated[int, Field(ge=1, le=7)]
+IsoDate = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_iso_date)
+]
+TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_iana_zone)]
+"""Checked when written: sourcing promises dates from every node of the enterprise, so
+one node with a zone, weekday or date it cannot read would fail every cart."""
+
+
 class ProcessingCalendar(Model):
     """Days a node releases shipments (ISO weekdays, 1 = Monday) and its closed dates."""
 
-    working_days: tuple[int, ...] = Field((1, 2, 3, 4, 5), min_length=1, max_length=7)
-    holidays: tuple[str, ...] = ()
+    working_days: tuple[IsoWeekday, ...] = Field((1, 2, 3, 4, 5), min_length=1, max_length=7)
+    holidays: tuple[IsoDate, ...] = ()
 
 
 class ShipNodeSpec(Model):
@@ -86,7 +109,7 @@ class ShipNodeSpec(Model):
     name: str = Field(min_length=1, max_length=120)
     enterprise_code: Code
     node_type: NodeType
-    time_zone: str = Field(min_length=1, max_length=64)
+    time_zone: TimeZoneName
     status: NodeStatus = NodeStatus.ACTIVE
     location: Location
     cutoff_time: time = time(15, 0)
