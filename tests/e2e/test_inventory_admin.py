@@ -158,3 +158,77 @@ def test_supply_writes_check_the_caller_and_the_route(
     headers = system.auth(*roles, sub="someone") if roles else {}
     response = system.http.put(path, json={"quantity": 1}, headers=headers)
     assert (response.status_code, response.json()["error"]["code"]) == (status, code)
+
+
+STORE = {
+    "name": "Hoboken store",
+    "enterpriseCode": "BEAUTY_US",
+    "nodeType": "STORE",
+    "timeZone": "America/New_York",
+    "cutoffTime": "17:00",
+    "location": {"latitude": 40.744, "longitude": -74.032, "postalCode": "07030", "state": "NJ"},
+    "processingCalendar": {"workingDays": [1, 2, 3, 4, 5, 6], "holidays": ["2026-12-25"]},
+    "capabilities": ["SHIP", "PICKUP"],
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"timeZone": "Mars/Olympus"},
+            "timeZone",
+            "Value error, unknown IANA time zone 'Mars/Olympus'",
+        ),
+        (
+            {"processingCalendar": {"workingDays": [1, 8]}},
+            "processingCalendar.workingDays.1",
+            "Input should be less than or equal to 7",
+        ),
+        (
+            {"processingCalendar": {"holidays": ["Christmas"]}},
+            "processingCalendar.holidays.0",
+            "String should match pattern '^\\d{4}-\\d{2}-\\d{2}$'",
+        ),
+        (
+            {"processingCalendar": {"holidays": ["2026-12-32"]}},
+            "processingCalendar.holidays.0",
+            "Value error, day is out of range for month",
+        ),
+    ],
+    ids=["unknown-zone", "weekday-8", "holiday-name", "impossible-date"],
+)
+def test_a_ship_node_sourcing_could_not_read_is_refused_and_carts_still_source(
+    system: LiveSystem, change: dict[str, Any], field: str, message: str
+) -> None:
+    """Sourcing reads every node of the enterprise for every cart: one stored node with
+    a zone or date it cannot read made every cart a 500 and every product's delivery
+    options unavailable."""
+    admin = system.auth(ADMIN, sub="network-planning")
+    response = system.http.put("/ship-nodes/S900", json={**STORE, **change}, headers=admin)
+    assert (response.status_code, response.json()) == (400, {"error": _violation(field, message)})
+    assert system.http.get("/ship-nodes/S900").status_code == 404
+    cart = {
+        "enterpriseCode": "BEAUTY_US",
+        "destination": {"postalCode": "10001", "country": "US"},
+        "lines": [{"lineId": "1", "itemId": "SKU-000001-01", "quantity": 1}],
+    }
+    assert system.http.post("/sourcing/options", json=cart).status_code == 200
+
+
+def test_a_new_store_with_stock_is_a_sourcing_candidate(system: LiveSystem) -> None:
+    admin = system.auth(ADMIN, sub="network-planning")
+    created = system.http.put("/ship-nodes/S901", json=STORE, headers=admin)
+    assert created.status_code == 201, created.text
+    stocked = system.http.put(
+        "/inventory/SKU-000001-01/nodes/S901", json={"quantity": 4}, headers=admin
+    )
+    assert stocked.status_code == 201, stocked.text
+    cart = {
+        "enterpriseCode": "BEAUTY_US",
+        "destination": {"postalCode": "07030", "country": "US"},
+        "lines": [{"lineId": "1", "itemId": "SKU-000001-01", "quantity": 4}],
+        "levelsOfService": ["STANDARD"],
+    }
+    answer = system.http.post("/sourcing/options", json=cart).json()
+    assert [s["shipNode"] for o in answer["options"] for s in o["shipments"]] == ["S901"]
