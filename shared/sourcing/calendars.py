@@ -12,7 +12,7 @@ from datetime import date, time
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from shared.wire import WireModel
 
@@ -46,15 +46,29 @@ class HolidaySet(SourcingModel):
             raise ValueError(f"unknown holiday country {v!r}")
         return v
 
+    @model_validator(mode="after")
+    def _known_subdivision(self) -> HolidaySet:
+        """Checked when stored: the library raises on an unknown subdivision only when
+        a date is promised, which would fail every cart that the carrier serves."""
+        if (
+            self.subdivision is not None
+            and self.subdivision not in (_supported_countries()[self.country])
+        ):
+            raise ValueError(
+                f"unknown subdivision {self.subdivision!r} of holiday country {self.country!r}"
+            )
+        return self
+
     def observes(self, day: date) -> bool:
         return day in _holidays_of(self.country, self.subdivision, self.only, day.year)
 
 
 @functools.cache
-def _supported_countries() -> frozenset[str]:
+def _supported_countries() -> dict[str, frozenset[str]]:
+    """Country code -> its subdivision codes."""
     import holidays
 
-    return frozenset(holidays.list_supported_countries())
+    return {c: frozenset(subs) for c, subs in holidays.list_supported_countries().items()}
 
 
 @functools.lru_cache(maxsize=512)
