@@ -185,3 +185,52 @@ def test_a_bad_postal_code_is_named(
     lines = [line("1", LIPSTICK, 1, False)]
     response = system.http.post("/sourcing/options", json=cart(tuesday, lines, postal_code))
     assert (response.status_code, response.json()) == (status, {"error": error})
+
+
+@pytest.mark.parametrize(
+    ("calendar", "holidays_set", "field", "message"),
+    [
+        (
+            "pickupCalendar",
+            {"country": "US", "subdivision": "XX"},
+            "pickupCalendar.holidays",
+            "Value error, unknown subdivision 'XX' of holiday country 'US'",
+        ),
+        (
+            "transitCalendar",
+            {"country": "ZZ"},
+            "transitCalendar.holidays.country",
+            "Value error, unknown holiday country 'ZZ'",
+        ),
+    ],
+    ids=["unknown-subdivision", "unknown-country"],
+)
+def test_a_carrier_calendar_sourcing_could_not_read_is_refused(
+    system: LiveSystem,
+    tuesday: date,
+    calendar: str,
+    holidays_set: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    """An unknown subdivision used to be stored and then fail every cart the carrier
+    serves with a 500 (the holiday library raises only when a date is promised)."""
+    admin = system.auth("Sourcing.Admin", sub="carrier-desk")
+    current = system.http.get("/carrier-services/ups-ground", headers=admin)
+    assert current.status_code == 200, current.text
+    service = current.json()
+    changed = {**service, calendar: {**service[calendar], "holidays": holidays_set}}
+    response = system.http.put("/carrier-services/ups-ground", json=changed, headers=admin)
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "error": {
+                "code": "VALIDATION_FAILED",
+                "message": "invalid body",
+                "details": [{"location": "body", "field": field, "message": message}],
+            }
+        },
+    )
+    assert system.http.get("/carrier-services/ups-ground", headers=admin).json() == service
+    lines = [line("1", LIPSTICK, 1, False)]
+    assert system.http.post("/sourcing/options", json=cart(tuesday, lines)).status_code == 200
