@@ -44,7 +44,6 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (container, pk, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS documents_feed ON documents (container, seq);
-CREATE INDEX IF NOT EXISTS documents_pk_value ON documents (container, json_extract(pk, '$'));
 CREATE TABLE IF NOT EXISTS sequence (
     one INTEGER PRIMARY KEY CHECK (one = 1),
     value INTEGER NOT NULL

@@ -17,9 +17,12 @@ from shared.adapters.documents_common import (
     partition_key_of,
     user_fields,
 )
-from shared.adapters.documents_embedded_indexes import PK_VALUE_INDEX
-from shared.adapters.documents_sqlite_query import SqliteRenderer, sql_literal
-from shared.errors import BadRequest, Conflict, NotFound, PreconditionFailed
+from shared.adapters.documents_sqlite_query import (
+    SqliteRenderer,
+    partition_key_text,
+    sql_literal,
+)
+from shared.errors import Conflict, NotFound, PreconditionFailed
 from shared.ports import ContainerSpec, Document, Filter, PatchOp, Query
 
 if TYPE_CHECKING:
@@ -29,15 +32,6 @@ if TYPE_CHECKING:
 _ON_CONFLICT_UPDATE = (
     " ON CONFLICT (container, pk, id) DO UPDATE SET body = excluded.body, seq = excluded.seq"
 )
-
-
-def _pk(value: Any) -> str:
-    """The stored text of a partition key value; it must be JSON (the ``pk`` column is
-    indexed by its JSON value, and Cosmos DB refuses NaN and infinities too)."""
-    try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except ValueError:
-        raise BadRequest("the partition key value must be a JSON value") from None
 
 
 class EmbeddedContainer:
@@ -50,7 +44,7 @@ class EmbeddedContainer:
         return self._spec
 
     def _key(self, doc: Document) -> tuple[str, str]:
-        return document_id(doc), _pk(partition_key_of(self._spec, doc))
+        return document_id(doc), partition_key_text(partition_key_of(self._spec, doc))
 
     def _current(self, conn: sqlite3.Connection, id: str, pk: str) -> Document | None:
         row = conn.execute(
@@ -73,13 +67,13 @@ class EmbeddedContainer:
         return stored
 
     def read(self, id: str, partition_key: Any) -> Document:
-        doc = self._current(self._store.connection(), id, _pk(partition_key))
+        doc = self._current(self._store.connection(), id, partition_key_text(partition_key))
         if doc is None:
             raise NotFound(f"document {id!r} not found in {self._spec.name!r}")
         return doc
 
     def read_many(self, keys: Sequence[tuple[str, Any]]) -> list[Document]:
-        wanted = list(dict.fromkeys((id, _pk(pk)) for id, pk in keys))
+        wanted = list(dict.fromkeys((id, partition_key_text(pk)) for id, pk in keys))
         if not wanted:
             return []
         pairs = ", ".join("(?, ?)" for _ in wanted)
@@ -117,7 +111,7 @@ class EmbeddedContainer:
             return self._store_doc(conn, doc, insert=False)
 
     def delete(self, id: str, partition_key: Any, *, if_match: str | None = None) -> None:
-        pk = _pk(partition_key)
+        pk = partition_key_text(partition_key)
         with self._store.write_transaction() as conn:
             self._existing(conn, id, pk, if_match)
             conn.execute(
@@ -134,7 +128,7 @@ class EmbeddedContainer:
         condition: Sequence[Filter] = (),
         if_match: str | None = None,
     ) -> Document:
-        pk = _pk(partition_key)
+        pk = partition_key_text(partition_key)
         with self._store.write_transaction() as conn:
             current = self._existing(conn, id, pk, if_match)
             if condition:
@@ -191,15 +185,15 @@ class EmbeddedContainer:
         if container is None:
             container = ":c"
             params["c"] = self._spec.name
-        scope = index = ""
+        scope = hint = ""
         if partition_key is not None:
             scope = " AND pk = :k"
-            params["k"] = _pk(partition_key)
-        elif renderer.partition_key_lookup:
-            index = PK_VALUE_INDEX
+            params["k"] = partition_key_text(partition_key)
         elif ordered and query.order_by and query.limit is not None:
-            index = self._store.order_indexes.index_for(self._spec.name, query.order_by) or ""
-        hint = f" INDEXED BY {index}" if index else ""
+            index = None
+            if not renderer.partition_key_lookup:
+                index = self._store.order_indexes.index_for(self._spec.name, query.order_by)
+            hint = "" if index is None else f" INDEXED BY {index}"
         sql = (
             f"SELECT {what} FROM documents{hint} WHERE container = {container}{scope} "
             f"AND ({where}) {tail}"

@@ -1,23 +1,17 @@
-"""Indexes that turn the embedded store's hot queries from scans into searches.
+"""Order indexes: a sorted page of a container walks an index instead of sorting it.
 
-Without ``ANALYZE`` statistics SQLite's planner prefers the primary key's container
-prefix over any secondary index, so the statements name the index they are built for
-(``INDEXED BY``); the renderer only does so when the index answers the query:
-
-- ``documents_pk_value`` (created with the schema) indexes each document's partition
-  key value. A cross-partition ``=`` or ``in`` on the partition-key field searches it,
-  once per value, instead of reading the whole container.
-- An order index is created on demand, the first time a cross-partition query of a
-  container asks for a page (a ``limit``) sorted by a list of fields: a partial
-  expression index over those fields, for that container only, so writes to other
-  containers never evaluate it. The page then walks the index and stops after
-  ``offset + limit`` matches instead of sorting the container. Without a limit the
-  whole result is read anyway, and a scan and sort is cheaper than a walk that looks
-  each row up. At most ``MAX_ORDER_INDEXES`` per container, since every index costs
-  each write of the container.
+The first time a cross-partition query of a container asks for a page (a ``limit``)
+sorted by a list of fields, the store creates a partial expression index over those
+fields for that container only (writes to other containers never evaluate it). The
+page then walks the index and stops after ``offset + limit`` matches. Without a limit
+the whole result is read anyway, and a scan and sort is cheaper than a walk that looks
+each row up. At most ``MAX_ORDER_INDEXES`` per container, since each costs every write
+of the container. Without ``ANALYZE`` statistics SQLite's planner prefers the primary
+key's container prefix and a sort, so the statement names the index (``INDEXED BY``).
 
 The walk is slower than a scan when few documents match (each row it passes is looked
 up by key): a page whose filters match almost nothing costs up to about twice a scan.
+A filter on the partition key wins over the sort: the page then searches the key.
 """
 
 from __future__ import annotations
@@ -30,7 +24,6 @@ from contextlib import AbstractContextManager
 
 from shared.adapters.documents_sqlite_query import body_value, sql_literal
 
-PK_VALUE_INDEX = "documents_pk_value"
 MAX_ORDER_INDEXES = 8
 """On-demand order indexes per container; later sort orders run unindexed."""
 

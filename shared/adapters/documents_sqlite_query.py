@@ -8,12 +8,16 @@ Cosmos DB treats a comparison between different types as undefined (the document
 not match); the guards make both stores return the same documents.
 
 A filter on the container's partition-key field reads the ``pk`` column instead of the
-body: ``pk`` holds the JSON text of that very field, so ``json_extract(pk, '$')`` is the
-same SQL value as ``json_extract(body, <path>)`` for every row, and it is indexed.
+body: ``pk`` holds the JSON text of that very field (``partition_key_text``). A string
+or a boolean has one JSON spelling, so ``=`` and ``in`` with them compare that text and
+search the primary key. A number has several (``1``, ``1.0``), so it is compared by
+value, ``json_extract(pk, '$')``: the same SQL value as ``json_extract(body, <path>)``,
+without parsing the body, but not a search.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,8 +26,15 @@ from shared.errors import BadRequest
 from shared.ports import Filter, Query
 
 _COMPARISONS = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-PK_VALUE = "json_extract(pk, '$')"
-"""The partition key's value; the expression of the ``documents_pk_value`` index."""
+
+
+def partition_key_text(value: Any) -> str:
+    """The stored text of a partition key value: the ``pk`` column and its lookups."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _one_spelling(value: Any) -> bool:
+    return isinstance(value, str | bool)
 
 
 def json_path(path: str) -> str:
@@ -70,9 +81,9 @@ def _sql_value(value: Any) -> Any:
 class SqliteRenderer:
     """Collects named parameters while rendering; one instance per statement.
 
-    With ``partition_key_field`` the filters on that field read the indexed ``pk``
-    column, and ``partition_key_lookup`` tells whether one of the filters passed to
-    ``where`` is an ``=`` or ``in`` on it (the ``documents_pk_value`` index answers it).
+    With ``partition_key_field`` the filters on that field read the ``pk`` column, and
+    ``partition_key_lookup`` tells whether one of the filters passed to ``where`` is an
+    ``=`` or ``in`` of strings or booleans on it (a primary-key search per value).
     """
 
     def __init__(self, partition_key_field: str | None = None) -> None:
@@ -95,7 +106,7 @@ class SqliteRenderer:
 
     def _extract(self, path: str) -> str:
         if self._is_pk(path):
-            return PK_VALUE
+            return "json_extract(pk, '$')"
         return f"json_extract(body, {self._path(path)})"
 
     def _jtype(self, path: str) -> str:
@@ -116,12 +127,11 @@ class SqliteRenderer:
         return " AND ".join(rendered)
 
     def _looks_up_pk(self, flt: Filter) -> bool:
-        """An ``=`` or single-type ``in`` on the key: one index search per value."""
         if not isinstance(flt.field, str) or not self._is_pk(flt.field):
             return False
         if flt.op == "=":
-            return flt.value is not None
-        return flt.op == "in" and len({_type_guard(v) for v in flt.value}) == 1
+            return _one_spelling(flt.value)
+        return flt.op == "in" and bool(flt.value) and all(_one_spelling(v) for v in flt.value)
 
     def predicate(self, flt: Filter) -> str:
         check_filter(flt)
@@ -169,6 +179,8 @@ class SqliteRenderer:
             if op == "!=":
                 return f"COALESCE({self._jtype(path)}, 'null') != 'null'"
             raise BadRequest(f"{op!r} cannot compare with null")
+        if op == "=" and self._is_pk(path) and _one_spelling(value):
+            return f"pk = {self._p(partition_key_text(value))}"
         guard = self._types_in(path, _type_guard(value))
         return f"{guard} AND {self._extract(path)} {_COMPARISONS[op]} {self._p(_sql_value(value))}"
 
@@ -177,14 +189,21 @@ class SqliteRenderer:
         affinity applies to either side), and an index on the field can search it."""
         if not values:
             return "0"
+        parts = []
+        keys = [v for v in values if _one_spelling(v)] if self._is_pk(path) else []
+        if keys:
+            texts = ", ".join(self._p(partition_key_text(v)) for v in keys)
+            parts.append(f"pk IN ({texts})")
         groups: dict[tuple[str, ...], list[Any]] = {}
         for item in values:
-            groups.setdefault(_type_guard(item), []).append(_sql_value(item))
-        return " OR ".join(
-            f"({self._types_in(path, types)} AND {self._extract(path)} "
-            f"IN ({', '.join(self._p(v) for v in items)}))"
+            if not (keys and _one_spelling(item)):
+                groups.setdefault(_type_guard(item), []).append(_sql_value(item))
+        parts.extend(
+            f"{self._types_in(path, types)} AND {self._extract(path)} "
+            f"IN ({', '.join(self._p(v) for v in items)})"
             for types, items in groups.items()
         )
+        return " OR ".join(f"({part})" for part in parts)
 
     def _array_contains(self, path: str, value: Any) -> str:
         types = ("null",) if value is None else _type_guard(value)

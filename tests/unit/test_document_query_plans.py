@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +10,13 @@ import pytest
 
 from shared.adapters.documents_embedded import EmbeddedDocumentStore
 from shared.adapters.documents_embedded_indexes import MAX_ORDER_INDEXES
-from shared.errors import BadRequest
 from shared.ports import ContainerSpec, Filter, Query
 
 SUPPLY = ContainerSpec("inventory", "/itemId")
 PRODUCTS = ContainerSpec("products", "/pk")
-PK_SEARCH = "SEARCH documents USING INDEX documents_pk_value (container=? AND <expr>=?)"
-PARTITION = "SEARCH documents USING PRIMARY KEY (container=? AND pk=?)"
+KEY_SEARCH = "SEARCH documents USING PRIMARY KEY (container=? AND pk=?)"
+CONTAINER_SCAN = "SEARCH documents USING PRIMARY KEY (container=?)"
+SORT = "USE TEMP B-TREE FOR ORDER BY"
 
 
 def _order_indexes(store: EmbeddedDocumentStore) -> list[tuple[str, str]]:
@@ -34,10 +33,21 @@ def _order_indexes(store: EmbeddedDocumentStore) -> list[tuple[str, str]]:
             SUPPLY,
             Query(filters=(Filter("docType", "=", "supply"), Filter("itemId", "in", ["A", "B"]))),
             None,
-            [PK_SEARCH],
+            [KEY_SEARCH],
         ),
-        (SUPPLY, Query(filters=(Filter("itemId", "=", 7),)), None, [PK_SEARCH]),
-        (SUPPLY, Query(filters=(Filter("docType", "=", "supply"),)), "A", [PARTITION]),
+        (SUPPLY, Query(filters=(Filter("itemId", "=", "A"),)), None, [KEY_SEARCH]),
+        (SUPPLY, Query(filters=(Filter("itemId", "=", 7),)), None, [CONTAINER_SCAN]),
+        (SUPPLY, Query(filters=(Filter("docType", "=", "supply"),)), "A", [KEY_SEARCH]),
+        (
+            SUPPLY,
+            Query(
+                filters=(Filter("itemId", "in", ["p1", "p2"]),),
+                order_by=(("sortName", False),),
+                limit=5,
+            ),
+            None,
+            [KEY_SEARCH, SORT],
+        ),
         (
             PRODUCTS,
             Query(
@@ -52,7 +62,7 @@ def _order_indexes(store: EmbeddedDocumentStore) -> list[tuple[str, str]]:
             PRODUCTS,
             Query(filters=(Filter("docType", "=", "product"),), order_by=(("sortName", False),)),
             None,
-            ["SEARCH documents USING PRIMARY KEY (container=?)", "USE TEMP B-TREE FOR ORDER BY"],
+            [CONTAINER_SCAN, SORT],
         ),
         (
             PRODUCTS,
@@ -74,13 +84,15 @@ def _order_indexes(store: EmbeddedDocumentStore) -> list[tuple[str, str]]:
             PRODUCTS,
             Query(order_by=(("sortName", False),), limit=5),
             "p1",
-            [PARTITION, "USE TEMP B-TREE FOR ORDER BY"],
+            [KEY_SEARCH, SORT],
         ),
     ],
     ids=[
         "pk-in-cross-partition",
-        "pk-eq-number",
+        "pk-eq-string",
+        "pk-eq-number-compares-by-value",
         "partition-scoped",
+        "pk-in-wins-over-order-index",
         "order-by-page",
         "order-by-without-limit-sorts",
         "order-by-desc-page",
@@ -124,28 +136,7 @@ def test_order_indexes_are_partial_per_container_shared_by_both_directions_and_c
         )
     assert len(_order_indexes(store)) == MAX_ORDER_INDEXES
     assert products.query_plan(Query(order_by=(("f9", False), ("id", False)), limit=20)) == [
-        "SEARCH documents USING PRIMARY KEY (container=?)",
-        "USE TEMP B-TREE FOR ORDER BY",
+        CONTAINER_SCAN,
+        SORT,
     ]
-    store.close()
-
-
-def test_a_store_file_without_the_partition_key_index_gets_it_when_opened(tmp_path: Path) -> None:
-    old = EmbeddedDocumentStore(tmp_path / "documents.db")
-    old.container(SUPPLY).create({"id": "x", "itemId": "A"})
-    old.connection().execute("DROP INDEX documents_pk_value")
-    old.close()
-    store = EmbeddedDocumentStore(tmp_path / "documents.db")
-    supply = store.container(SUPPLY)
-    assert supply.query_plan(Query(filters=(Filter("itemId", "=", "A"),))) == [PK_SEARCH]
-    assert [d["id"] for d in supply.query(Query(filters=(Filter("itemId", "=", "A"),)))] == ["x"]
-    store.close()
-
-
-@pytest.mark.parametrize("value", [math.nan, math.inf], ids=["nan", "infinity"])
-def test_embedded_partition_key_must_be_json(tmp_path: Path, value: float) -> None:
-    store = EmbeddedDocumentStore(tmp_path / "documents.db")
-    with pytest.raises(BadRequest):
-        store.container(SUPPLY).create({"id": "x", "itemId": value})
-    assert store.container(SUPPLY).query(Query()) == []
     store.close()

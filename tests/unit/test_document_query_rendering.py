@@ -130,22 +130,24 @@ def test_filters_both_stores_would_read_differently_are_refused(flt: Filter) -> 
             "json_type(body, '$.\"qty\"') IN (:p0, :p1) AND json_extract(body, '$.\"qty\"') >= :p2",
             ["integer", "real", 5],
         ),
+        (Filter("itemId", "=", "A"), "pk = :p0", ['"A"']),
+        (Filter("itemId", "=", False), "pk = :p0", ["false"]),
         (
-            Filter("itemId", "=", "A"),
-            "json_type(pk) IN (:p0) AND json_extract(pk, '$') = :p1",
-            ["text", "A"],
+            Filter("itemId", "=", 1),
+            "json_type(pk) IN (:p0, :p1) AND json_extract(pk, '$') = :p2",
+            ["integer", "real", 1],
         ),
-        (
-            Filter("/itemId", "in", ["A", "B"]),
-            "(json_type(pk) IN (:p0) AND json_extract(pk, '$') IN (:p1, :p2))",
-            ["text", "A", "B"],
-        ),
+        (Filter("/itemId", "in", ["A", "é"]), "(pk IN (:p0, :p1))", ['"A"', '"\\u00e9"']),
         (
             Filter("itemId", "in", [1, "A", True, 2.5]),
-            "(json_type(pk) IN (:p0, :p1) AND json_extract(pk, '$') IN (:p2, :p3)) OR "
-            "(json_type(pk) IN (:p4) AND json_extract(pk, '$') IN (:p5)) OR "
-            "(json_type(pk) IN (:p6, :p7) AND json_extract(pk, '$') IN (:p8))",
-            ["integer", "real", 1, 2.5, "text", "A", "true", "false", 1],
+            "(pk IN (:p0, :p1)) OR "
+            "(json_type(pk) IN (:p2, :p3) AND json_extract(pk, '$') IN (:p4, :p5))",
+            ['"A"', "true", "integer", "real", 1, 2.5],
+        ),
+        (
+            Filter("itemId", "startswith", "A"),
+            "json_type(pk) = 'text' AND substr(json_extract(pk, '$'), 1, length(:p0)) = :p1",
+            ["A", "A"],
         ),
         (Filter("itemId", "=", None), "json_type(pk) = 'null'", []),
         (
@@ -161,9 +163,12 @@ def test_filters_both_stores_would_read_differently_are_refused(flt: Filter) -> 
     ],
     ids=[
         "body-path-literal",
-        "partition-key-eq",
-        "partition-key-in-pointer",
-        "partition-key-in-one-list-per-type",
+        "partition-key-eq-text",
+        "partition-key-eq-bool-text",
+        "partition-key-eq-number-by-value",
+        "partition-key-in-pointer-text",
+        "partition-key-in-texts-and-numbers",
+        "partition-key-startswith-by-value",
         "partition-key-null",
         "quote-doubled",
         "nul-path-stays-parameter",
@@ -182,7 +187,8 @@ def test_sqlite_paths_are_literals_and_partition_key_reads_the_pk_column(
     [
         ((Filter("itemId", "=", "A"),), True),
         ((Filter("docType", "=", "supply"), Filter("itemId", "in", ["A", "B"])), True),
-        ((Filter("itemId", "in", [1, 2.5]),), True),
+        ((Filter("itemId", "in", ["A", True]),), True),
+        ((Filter("itemId", "in", [1, 2.5]),), False),
         ((Filter("itemId", "in", ["A", 1]),), False),
         ((Filter("itemId", "in", []),), False),
         ((Filter("itemId", "=", None),), False),
@@ -192,6 +198,7 @@ def test_sqlite_paths_are_literals_and_partition_key_reads_the_pk_column(
     ids=[
         "eq",
         "in-among-others",
+        "in-strings-and-bools",
         "in-numbers",
         "in-mixed-types",
         "in-empty",
@@ -200,7 +207,7 @@ def test_sqlite_paths_are_literals_and_partition_key_reads_the_pk_column(
         "other-field",
     ],
 )
-def test_sqlite_partition_key_lookup_is_an_eq_or_single_type_in(
+def test_sqlite_partition_key_lookup_is_an_eq_or_in_of_strings_or_bools(
     filters: tuple[Filter, ...], lookup: bool
 ) -> None:
     renderer = SqliteRenderer("itemId")
