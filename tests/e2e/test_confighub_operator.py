@@ -4,13 +4,14 @@ Cloud Config client (PyPI ``config-client``) and the storefront reads its UI con
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from config.spring import ConfigClient
 
-from tests.e2e.conftest import SETUPS, LiveSystem, system_for
+from tests.e2e.conftest import SETUPS, LiveSystem, devhost_command, system_for
 
 ADMIN = "ConfigHub.Admin"
 READER = "ConfigHub.Reader"
@@ -196,3 +197,41 @@ def test_writes_need_an_admin_token_and_if_match(
         "/configs", params={"prop": "denied."}, headers=system.auth(READER, sub="r")
     )
     assert listed.json()["items"] == []
+
+
+def _minted(system: LiveSystem, *extra: str, **env: str) -> str:
+    done = subprocess.run(
+        devhost_command("token", "--role", ADMIN, "--sub", OPERATOR, *extra),
+        cwd=system.workdir,
+        env={**system.env, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("extra", "env", "message"),
+    [
+        (("--ttl", "-60"), {}, "invalid token: Signature has expired"),
+        (
+            (),
+            {"AUTH_LOCAL_SIGNING_KEY": "another-machine-key-0123456789-abcdefghijklmnop"},
+            "invalid token: Signature verification failed",
+        ),
+    ],
+    ids=["expired", "signed-elsewhere"],
+)
+def test_a_token_that_expired_or_was_signed_elsewhere_is_401(
+    system: LiveSystem, extra: tuple[str, ...], env: dict[str, str], message: str
+) -> None:
+    headers = {"Authorization": f"Bearer {_minted(system, *extra, **env)}"}
+    response = system.http.post(
+        "/configs", json={**PROPERTY, "prop": "denied.token"}, headers=headers
+    )
+    assert (response.status_code, response.json()) == (
+        401,
+        {"error": {"code": "UNAUTHORIZED", "message": message, "details": None}},
+    )
