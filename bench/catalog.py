@@ -7,6 +7,8 @@ for its SKUs and the sourcing demo, then prints p50/p99 for:
 - product detail with 10 variants + availability + delivery options, cold (each
   product asked for the first time, nothing cached) and warm (asked again);
 - a listing page of 50 products with a category and price filter, warm;
+- listing pages of 50 products read for the first time (walking the price-sorted
+  catalog with ``after``; the few products the rows above cached stay cached), cold;
 
 each as a ratio to one raw ``get_many`` of the cache entries the query reads, timed in
 the same run; and the backend round trips per query (document-store calls, cache
@@ -49,6 +51,10 @@ DETAIL = """query($id: ID) @inContext(postalCode: "60601") { product(productId: 
     availability { status available } deliveryOptions { levelOfService deliveryDate } } } }"""
 LISTING = """query { products(first: 50, sort: PRICE_ASC,
   filter: { categoryId: "cat-makeup", minPrice: "5", maxPrice: "200" }) {
+  pageInfo { hasNextPage endCursor }
+  edges { node { productId name brand { name } priceRange { min { amount } }
+    media { url } variants { sku availability { status } } } } } }"""
+COLD_LISTING = """query($after: String) { products(first: 50, after: $after, sort: PRICE_ASC) {
   pageInfo { hasNextPage endCursor }
   edges { node { productId name brand { name } priceRange { min { amount } }
     media { url } variants { sku availability { status } } } } } }"""
@@ -190,6 +196,9 @@ def main() -> None:
         listing = [timed(lambda: call(LISTING)) for _ in range(args.rounds)]
         listing_trips = _per_query(counts, args.rounds)
         raw_listing = [timed(lambda: cache.get_many(listing_keys)) for _ in range(args.rounds)]
+        counts.clear()
+        cold_listing = cold_pages(args.rounds)
+        cold_listing_trips = _per_query(counts, len(cold_listing))
 
     print(f"{'query':<34} {'latency':<34} {'ratio to raw cache reads':<34} round trips/query")
     row("product detail, 10 variants, cold", cold, raw_detail, cold_trips)
@@ -197,11 +206,31 @@ def main() -> None:
     row(
         f"listing 50 products ({len(listing_keys)} keys), warm", listing, raw_listing, listing_trips
     )
+    row(
+        f"listing 50 products, cold ({len(cold_listing)} pages)",
+        cold_listing,
+        raw_listing,
+        cold_listing_trips,
+    )
     print(
         f"raw cache get_many: detail {len(detail_keys)} keys p50 {pct(raw_detail, 50):.3f} ms; "
         f"listing {len(listing_keys)} keys p50 {pct(raw_listing, 50):.3f} ms"
     )
     seeding.close()
+
+
+def cold_pages(rounds: int) -> list[float]:
+    """Latency of each page of the price-sorted catalog, each read once."""
+    samples: list[float] = []
+    after: str | None = None
+    for _ in range(rounds):
+        start = time.perf_counter()
+        page = call(COLD_LISTING, {"after": after})["data"]["products"]
+        samples.append((time.perf_counter() - start) * 1000)
+        after = page["pageInfo"]["endCursor"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+    return samples
 
 
 def _per_query(counts: Counter[str], queries: int) -> str:
