@@ -34,6 +34,7 @@ class SpringQuery(QueryModel):
 
     resolve_placeholders: bool = True
     profile: str | None = None
+    label: str | None = None
 
 
 def service() -> ConfigHubService:
@@ -57,7 +58,9 @@ def _not_modified(call: Call[None, SpringQuery, None], etag: str) -> bool:
 def confighub_spring(call: Call[None, SpringQuery, None]) -> Reply:
     target = parse_spring_path(call.request.route_params.get("path", ""))
     if isinstance(target, UiPath):
-        return Reply(200, service().get_ui_config(target.application, call.query.profile))
+        return Reply(
+            200, service().get_ui_config(target.application, call.query.profile, call.query.label)
+        )
     require_any_role(authenticate(call.request), READERS)
     env = service().get_environment(target.application, target.profiles, target.label)
     etag = _etag(env)

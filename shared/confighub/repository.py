@@ -7,6 +7,7 @@ conditional UPDATE/DELETE statements, so a stale ``If-Match`` can never win a ra
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -31,6 +32,23 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def _prefix_filter(column: sa.Column[str], prefix: str) -> list[sa.ColumnElement[bool]]:
+    """``column`` starts with ``prefix``, case-sensitively on every store.
+
+    SQLite's LIKE folds ASCII case while MySQL's ``utf8mb4_bin`` does not, so the prefix
+    is a code-point range (binary on both, and index-friendly). The LIKE stays as well:
+    a PAD SPACE collation (MySQL's ``_bin``) compares ``'a'`` equal to ``'a '``, which
+    only LIKE tells apart.
+    """
+    clauses = [column.startswith(prefix, autoescape=True), column >= prefix]
+    upper = prefix.rstrip(chr(sys.maxunicode))
+    if upper:
+        following = ord(upper[-1]) + 1
+        following = 0xE000 if 0xD800 <= following < 0xE000 else following  # no surrogates
+        clauses.append(column < upper[:-1] + chr(following))
+    return clauses
 
 
 @contextmanager
@@ -194,13 +212,13 @@ class ConfigStore:
         if query.application is not None:
             statement = statement.where(config.c.application == query.application)
         if query.profile is not None:
-            statement = statement.where(config.c.profile == query.profile)
+            statement = statement.where(config.c.profile_key == query.profile)
         if query.label is not None:
             statement = statement.where(config.c.label == query.label)
         if query.group_id is not None:
             statement = statement.where(config.c.config_group_id == query.group_id)
         if query.prop:
-            statement = statement.where(config.c.prop.startswith(query.prop, autoescape=True))
+            statement = statement.where(*_prefix_filter(config.c.prop, query.prop))
         rows = self._rows(statement.order_by(config.c.config_id).limit(query.limit + 1))
         items = [_config(row) for row in rows[: query.limit]]
         token = encode_token(items[-1].config_id) if len(rows) > query.limit else None

@@ -17,6 +17,8 @@ from shared.confighub import spring
 from shared.confighub.changes import EVENT_TYPES, SecretRule
 from shared.confighub.envcache import EnvironmentCache
 from shared.confighub.model import Environment
+from shared.confighub.values import validate_label
+from shared.errors import BadRequest, RuleViolation
 from shared.events import EventEnvelope
 
 if TYPE_CHECKING:
@@ -72,10 +74,19 @@ class ConfigServing:
         self._envs.put(application, profile, label, stamp, env)
         return env
 
-    def get_ui_config(self, application: str, profile: str | None) -> dict[str, str]:
+    def get_ui_config(
+        self, application: str, profile: str | None, label: str | None = None
+    ) -> dict[str, str]:
         """The storefront's public settings: ``ui_consume`` and never a secret. Cached
-        like environments, since every storefront page load asks for them."""
-        label = self.options.default_label
+        like environments, since every storefront page load asks for them. ``label``
+        lets a release storefront read its own label before it becomes the default."""
+        if label is None:
+            label = self.options.default_label
+        else:
+            try:
+                validate_label(label)
+            except RuleViolation as exc:
+                raise BadRequest(exc.message, code=exc.code, details=exc.details) from None
         parts = (application, profile or "", label)
         cached, stamp = self._envs.lookup("ui", parts, [application])
         if isinstance(cached, dict):
