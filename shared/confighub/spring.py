@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from shared.confighub.model import Environment, PropertySource
+from shared.confighub.placeholders import lookup_values, resolve_text, resolve_value
 from shared.errors import BadRequest
 
 
@@ -120,26 +120,6 @@ def flatten(env: Environment) -> dict[str, str]:
     return combined
 
 
-_PLACEHOLDER = re.compile(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
-
-
-def resolve_placeholders(text: str, values: Mapping[str, str], depth: int = 10) -> str:
-    """``${key}`` and ``${key:default}``; an unresolvable placeholder stays as it is."""
-
-    def substitute(match: re.Match[str]) -> str:
-        key, default = match.group(1), match.group(2)
-        if key in values:
-            return values[key]
-        return default if default is not None else match.group(0)
-
-    for _ in range(depth):
-        resolved = _PLACEHOLDER.sub(substitute, text)
-        if resolved == text:
-            break
-        text = resolved
-    return text
-
-
 class _Navigator:
     """A port of ``EnvironmentController.PropertyNavigator`` (maps, lists, leaves)."""
 
@@ -240,20 +220,22 @@ def to_tree(flat: Mapping[str, str]) -> dict[str, Any]:
     return root
 
 
-def _flat_resolved(env: Environment, resolve: bool) -> dict[str, str]:
-    flat = flatten(env)
-    if resolve:
-        flat = {key: resolve_placeholders(value, flat) for key, value in flat.items()}
-    return flat
-
-
 def render(env: Environment, ext: str, *, resolve: bool = True) -> tuple[str, str]:
-    """``(body, content type)`` of ``{label}/{name}-{profiles}.{ext}``."""
-    flat = _flat_resolved(env, resolve)
+    """``(body, content type)`` of ``{label}/{name}-{profiles}.{ext}``.
+
+    As in Spring, ``.properties`` is resolved as one text (keys included) and the trees
+    value by value, so a resolved value can never break the JSON or YAML around it.
+    """
+    flat = flatten(env)
+    values = lookup_values(env) if resolve else {}
     if ext == "properties":
-        return "\n".join(f"{key}: {value}" for key, value in flat.items()), "text/plain"
+        text = "\n".join(f"{key}: {value}" for key, value in flat.items())
+        return (resolve_text(text, values) if resolve else text), "text/plain"
+    if resolve:
+        flat = {key: resolve_value(value, values) for key, value in flat.items()}
     if ext == "json":
-        return json.dumps(to_tree(flat), separators=(",", ":")), "application/json"
+        tree_json = json.dumps(to_tree(flat), separators=(",", ":"), ensure_ascii=False)
+        return tree_json, "application/json"
     if ext in ("yml", "yaml"):
         import yaml  # only the .yml rendering needs it: keep it off the cold start
 

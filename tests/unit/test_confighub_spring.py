@@ -11,7 +11,6 @@ from shared.confighub.spring import (
     flatten,
     layers,
     render,
-    resolve_placeholders,
     to_tree,
 )
 from shared.errors import BadRequest
@@ -238,17 +237,6 @@ def test_to_tree_rejects_invalid_keys(key: str) -> None:
     with pytest.raises(BadRequest) as err:
         to_tree({key: "v"})
     assert err.value.message == f"Invalid key: {key}"
-
-
-def test_placeholders_resolve_with_defaults_and_keep_unknowns() -> None:
-    values = {"a": "x", "b": "${a}-y", "c": "${missing:def}", "d": "${missing}", "e": "${b}!"}
-    assert {k: resolve_placeholders(v, values) for k, v in values.items()} == {
-        "a": "x",
-        "b": "x-y",
-        "c": "def",
-        "d": "${missing}",
-        "e": "x-y!",
-    }
 
 
 @pytest.mark.parametrize(
