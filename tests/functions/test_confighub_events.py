@@ -71,6 +71,8 @@ def test_each_change_publishes_one_event_after_commit(hub: Registry) -> None:
     }
     assert "val" not in events[2]["payload"]
     assert events[0]["serviceId"] == "commerce-functions"
+    bus: Any = hub.events()
+    assert [r.partition_key for r in bus.read(HUB, 0, 100)] == ["omni-product"] * 3
     assert pending(hub) == 0
 
 

@@ -150,3 +150,27 @@ def test_file_paths(hub: Registry, path: str, body: str) -> None:
     seed()
     result = spring(path)
     assert (result.status, result.raw.decode()) == (200, body)
+
+
+def test_a_write_to_any_listed_application_refreshes_the_combined_environment(
+    hub: Registry,
+) -> None:
+    seed()
+    assert spring("omni-product,sourcing/dev").body["propertySources"][0] == {
+        "name": "sourcing-dev",
+        "source": {"sourcing.mode": "slow"},
+    }
+    listed = invoke("list_configs", params={"application": "sourcing", "profile": "dev"})
+    (row,) = listed.body["items"]
+    changed = invoke(
+        "update_config",
+        "PUT",
+        body={"val": "balanced"},
+        route={"configId": str(row["configId"])},
+        headers={"If-Match": f'"{row["configId"]}-1"'},
+    )
+    assert changed.status == 200
+    assert spring("omni-product,sourcing/dev").body["propertySources"][0] == {
+        "name": "sourcing-dev",
+        "source": {"sourcing.mode": "balanced"},
+    }
