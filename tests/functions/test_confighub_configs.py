@@ -7,11 +7,13 @@ from typing import Any
 
 from shared.bootstrap import Registry
 from tests.functions.confighub_helpers import (
+    ADMIN,
     READER,
     create,
     draft,
     hub,
     invoke,
+    token,
 )
 
 __all__ = ["hub"]
@@ -224,3 +226,27 @@ def test_history_of_a_deleted_secret_stays_masked(hub: Registry) -> None:
         ("DELETE", "smtp.password", None, None),
         ("CREATE", "smtp.password", None, None),
     ]
+
+
+def test_audit_records_who_why_and_which_request(hub: Registry) -> None:
+    config_id = str(create().body["configId"])
+    changed = invoke(
+        "update_config",
+        "PUT",
+        body={"val": "60", "reason": "peak season"},
+        route={"configId": config_id},
+        headers={
+            "If-Match": f'"{config_id}-1"',
+            "Authorization": f"Bearer {token(ADMIN, subject='bob@example.com')}",
+            "x-request-id": "req-42",
+        },
+    )
+    assert (changed.status, changed.body["updatedBy"]) == (200, "bob@example.com")
+    assert changed.headers["x-request-id"] == "req-42"
+    latest = invoke("list_config_audit", route={"configId": config_id}).body["items"][0]
+    assert {k: latest[k] for k in ("operation", "updatedBy", "reason", "requestId")} == {
+        "operation": "UPDATE",
+        "updatedBy": "bob@example.com",
+        "reason": "peak season",
+        "requestId": "req-42",
+    }
