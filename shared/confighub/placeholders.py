@@ -23,6 +23,9 @@ from shared.confighub.model import Environment
 _ESCAPED = re.compile(r"\\{1,2}\$\{")
 _HAS_PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 _MASK = "$_{"
+MAX_DEPTH = 32
+"""Nesting deeper than this (placeholders in keys, defaults and looked-up values) is kept
+as written: a crafted value must not exhaust the stack of the worker serving it."""
 
 
 def lookup_values(env: Environment) -> dict[str, str]:
@@ -69,7 +72,9 @@ class _Resolver:
     def __init__(self, values: Mapping[str, str]) -> None:
         self._values = values
 
-    def resolve(self, text: str, visiting: frozenset[str]) -> str:
+    def resolve(self, text: str, visiting: frozenset[str], depth: int = 0) -> str:
+        if depth > MAX_DEPTH:
+            return text
         parts: list[str] = []
         position = 0
         while (start := text.find("${", position)) >= 0:
@@ -77,21 +82,21 @@ class _Resolver:
             if end < 0:
                 break
             parts.append(text[position:start])
-            parts.append(self._placeholder(text[start : end + 1], visiting))
+            parts.append(self._placeholder(text[start : end + 1], visiting, depth + 1))
             position = end + 1
         parts.append(text[position:])
         return "".join(parts)
 
-    def _placeholder(self, original: str, visiting: frozenset[str]) -> str:
+    def _placeholder(self, original: str, visiting: frozenset[str], depth: int) -> str:
         raw_key, default = _split_default(original[2:-1])
-        key = self.resolve(raw_key, visiting).strip()
+        key = self.resolve(raw_key, visiting, depth).strip()
         if key in visiting:
             return original
         value = self._values.get(key)
         if value is not None:
-            return self.resolve(_mask(value), visiting | {key})
+            return self.resolve(_mask(value), visiting | {key}, depth)
         if default is not None:
-            return self.resolve(default, visiting)
+            return self.resolve(default, visiting, depth)
         return original
 
 

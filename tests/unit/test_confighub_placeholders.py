@@ -71,6 +71,12 @@ def test_resolve_value_like_spring(value: str, expected: str) -> None:
     assert resolve_value(value, VALUES) == expected
 
 
+def test_deep_nesting_stops_instead_of_exhausting_the_stack() -> None:
+    deep = "${" * 2000 + "host" + "}" * 2000
+    assert resolve_value(deep, VALUES) == deep
+    assert resolve_value("${missing:" * 3 + "${host}" + "}" * 3, VALUES) == "db"
+
+
 def test_resolve_text_unmasks_escapes_everywhere() -> None:
     """The .properties text is masked whole: a lone ``\\${`` loses its backslash too."""
     assert resolve_text("a: C:\\temp\\${\nb: ${host}", VALUES) == "a: C:\\temp${\nb: db"
