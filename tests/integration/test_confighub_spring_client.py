@@ -170,3 +170,38 @@ def test_change_event_through_the_host_refreshes_cached_environments(
         host.drain()
         after = http.get("/confighub/omni-product/dev").json()
         assert after["propertySources"][0]["source"]["catalog.page-size"] == "99"
+
+
+def test_comma_lists_slashed_labels_and_the_base_layer_filter_over_http(
+    host: DevHostHandle,
+) -> None:
+    with httpx.Client(base_url=host.base_url, headers=ADMIN, timeout=10) as http:
+        for body in (
+            {
+                "application": "omni-product",
+                "profile": "eu",
+                "label": "feature/x",
+                "prop": "catalog.page-size",
+                "val": "70",
+                "valType": "INT",
+            },
+            {
+                "application": "sourcing",
+                "label": "feature/x",
+                "prop": "sourcing.mode",
+                "val": "slow",
+            },
+        ):
+            assert http.post("/configs", json=body).status_code == 201
+        base = http.get("/configs", params={"application": "omni-product", "profile": ""})
+        assert [c["prop"] for c in base.json()["items"]] == ["catalog.page-size", "ui.theme"]
+    client = ConfigClient(
+        address=f"{host.base_url}/confighub",
+        app_name="omni-product,sourcing",
+        profile="dev,eu",
+        label="feature(_)x",
+        fail_fast=False,
+    )
+    client.get_config(headers=READER)
+    assert (client.get("catalog.page-size"), client.get("sourcing.mode")) == ("70", "slow")
+    host.drain()
