@@ -282,3 +282,11 @@ class Reservation(Model):
     expires_at: datetime
     created_at: datetime
     updated_at: datetime | None = None
+
+    def as_of(self, now: float) -> Reservation:
+        """A HELD reservation past ``expiresAt`` reads as EXPIRED at once: availability
+        and confirm already treat its holds as gone, and the timer that writes the status
+        runs only once a minute."""
+        if self.status is ReservationStatus.HELD and self.expires_at.timestamp() <= now:
+            return self.model_copy(update={"status": ReservationStatus.EXPIRED})
+        return self

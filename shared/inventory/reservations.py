@@ -188,7 +188,7 @@ class ReservationBook:
                 )
             self._abandon(doc)
             return self.reserve(request, now)
-        return _reservation(doc), False
+        return _reservation(doc).as_of(now), False
 
     def _abandon(self, doc: dict[str, Any]) -> None:
         """Undo a PENDING attempt that crashed: give back whatever it may have held."""
@@ -205,8 +205,8 @@ class ReservationBook:
         self._invalidate([a.item_id for a in allocations])
 
     # --- read, release, confirm ---------------------------------------------------------
-    def get(self, reservation_id: str) -> Reservation:
-        return _reservation(self._read(reservation_id))
+    def get(self, reservation_id: str, now: float) -> Reservation:
+        return _reservation(self._read(reservation_id)).as_of(now)
 
     def _read(self, reservation_id: str) -> dict[str, Any]:
         doc = self.repo.read_reservation(reservation_id)

@@ -284,7 +284,7 @@ class InventoryService:
         return self.reservations.reserve(request, time.time())
 
     def get_reservation(self, reservation_id: str) -> Reservation:
-        return self.reservations.get(reservation_id)
+        return self.reservations.get(reservation_id, time.time())
 
     def release_reservation(self, reservation_id: str) -> Reservation:
         return self.reservations.release(reservation_id, time.time())

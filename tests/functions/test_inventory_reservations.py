@@ -272,6 +272,18 @@ def test_availability_ignores_expired_holds_before_the_timer(stocked: Registry) 
     assert network("A") == 4
 
 
+def test_an_expired_hold_reads_as_expired_before_the_timer(stocked: Registry) -> None:
+    """Availability and confirm treat a hold as gone once ``expiresAt`` passes; the read
+    must agree with them rather than wait up to a minute for the timer."""
+    reserve_in_the_past(stocked, "old", 8)
+    read = reservation_action("get_reservation", "GET", "old")
+    assert (read.status, read.json["status"]) == (200, "EXPIRED")
+    replayed = reserve("old", [{"itemId": "A", "quantity": 8, "shipNode": "DC1"}], ttlSeconds=60)
+    assert (replayed.status, replayed.json["status"]) == (201, "EXPIRED")
+    stored = stocked.inventory().repo.read_reservation("old")
+    assert stored is not None and stored["status"] == "HELD"
+
+
 def test_confirming_an_expired_reservation_is_409(stocked: Registry) -> None:
     reserve_in_the_past(stocked, "old", 8)
     resp = reservation_action("confirm_reservation", "POST", "old", "/confirm")
