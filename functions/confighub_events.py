@@ -27,6 +27,12 @@ def relay_confighub_outbox(timer: func.TimerRequest) -> None:
         log.info("confighub outbox relay sent %d event(s)", sent)
 
 
+@bp.retry(
+    strategy="exponential_backoff",
+    max_retry_count="10",
+    minimum_interval="00:00:01",
+    maximum_interval="00:01:00",
+)
 @bp.event_hub_message_trigger(
     arg_name="events",
     event_hub_name="%HUB_CONFIG_UPDATES%",
@@ -35,6 +41,9 @@ def relay_confighub_outbox(timer: func.TimerRequest) -> None:
     consumer_group="%CONFIGHUB_CONSUMER_GROUP%",
 )
 def invalidate_confighub_cache(events: list[func.EventHubEvent]) -> None:
+    """Raises when the cache is down: the retries (about five minutes in all, the default
+    cache TTL) land the invalidation once it is back; past that, every entry built before
+    the change has expired anyway."""
     bodies = []
     for event in events:
         try:

@@ -47,7 +47,8 @@ class ConfigServing:
 
     def handle_config_events(self, bodies: Sequence[Mapping[str, Any]]) -> list[str]:
         """Invalidate the environments of the applications the events name; a repeated
-        or stale event only invalidates again, which is harmless."""
+        or stale event only invalidates again, which is harmless. Raises ``Unavailable``
+        when the cache refuses the bump, so the batch is retried."""
         applications: list[str] = []
         for body in bodies:
             try:
@@ -57,7 +58,7 @@ class ConfigServing:
                 continue
             if envelope.event_type in CHANGE_EVENT_TYPES:
                 applications.append(envelope.subject)
-        self._envs.invalidate(applications)
+        self._envs.invalidate(applications, strict=True)
         return list(dict.fromkeys(applications))
 
     # --- Spring Cloud Config -------------------------------------------------------

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 from typing import Any
 
+import azure.functions as func
+import pytest
 import sqlalchemy as sa
 
+from shared import bootstrap
 from shared.bootstrap import Registry
-from tests.functions.confighub_helpers import FUNCTIONS, create, hub, invoke
+from shared.errors import Unavailable
+from tests.conftest import embedded_settings
+from tests.functions.confighub_helpers import FUNCTIONS, READER, create, hub, invoke
 
 __all__ = ["hub"]
 
@@ -188,3 +195,23 @@ def test_large_values_stay_out_of_events(hub: Registry) -> None:
     first, second = published(hub)
     assert "val" not in first["payload"]
     assert second["payload"]["val"] == "y" * (64 * 1024)
+
+
+def test_cache_outage_degrades_reads_and_fails_the_consumer_for_a_retry(tmp_path: Path) -> None:
+    """With the cache unreachable a write still answers and reads come from SQL; the
+    consumer raises, so the host retries its batch until the invalidation lands."""
+    reg = Registry(embedded_settings(tmp_path, REDIS_URL="redis://127.0.0.1:1/0"))
+    with bootstrap.use_registry(reg):
+        create(profile=None, prop="catalog.size", val="20")
+        read = invoke("confighub_spring", route={"path": "omni-product/dev"}, roles=(READER,))
+        assert (read.status, read.body["propertySources"]) == (
+            200,
+            [{"name": "omni-product", "source": {"catalog.size": "20"}}],
+        )
+        (event,) = published(reg)
+        consumer = FUNCTIONS["invalidate_confighub_cache"].get_user_function()
+        with pytest.raises(Unavailable) as raised:
+            consumer([func.EventHubEvent(body=json.dumps(event).encode())])
+    assert raised.value.message == (
+        "could not invalidate the cached environments of ['omni-product']"
+    )
