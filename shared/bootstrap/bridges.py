@@ -12,6 +12,7 @@ trips: inventory's batch read chunks its own store queries, and sourcing's
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
@@ -21,7 +22,7 @@ from shared.catalog.source import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.errors import BadRequest
 from shared.inventory.model import AvailabilityView, ItemAvailability, ShipNode
 from shared.inventory.service import InventoryService
-from shared.sourcing.calendars import WEEKDAYS, NodeSchedule, WorkCalendar
+from shared.sourcing.calendars import WEEKDAYS, NodeSchedule, Weekday, WorkCalendar
 from shared.sourcing.model import (
     CartLine,
     Destination,
@@ -30,6 +31,8 @@ from shared.sourcing.model import (
     SourcingRequest,
 )
 from shared.sourcing.service import SourcingService
+
+log = logging.getLogger("shared.bootstrap.bridges")
 
 UNLIMITED = 1_000_000_000
 """Units sourcing sees for an infinite supply record: more than any cart asks for."""
@@ -61,26 +64,62 @@ def stock_by_node(found: Mapping[str, ItemAvailability]) -> dict[str, dict[str, 
 
 
 def node_supply(node: ShipNode, available: Mapping[str, float]) -> NodeSupply:
-    """An inventory ship node as sourcing's candidate (ISO weekday 1 is Monday)."""
-    calendar = node.processing_calendar
+    """An inventory ship node as sourcing's candidate. A node whose stored zone or
+    calendar sourcing cannot read is still a candidate, with its ``defect``: the planner
+    rejects it by name instead of the whole cart failing."""
+    try:
+        schedule, defect = node_schedule(node), None
+    except ValueError as exc:
+        schedule, defect = NodeSchedule(), str(exc)
+        log.warning("ship node %s set aside by sourcing: %s", node.ship_node, defect)
     return NodeSupply(
         node_id=node.ship_node,
         node_type=str(node.node_type),
+        node_groups=node.node_groups,
         active=node.active,
         latitude=node.location.latitude,
         longitude=node.location.longitude,
         postal_code=node.location.postal_code,
-        schedule=NodeSchedule(
-            time_zone=node.time_zone,
-            cutoff=node.cutoff_time,
-            processing_calendar=WorkCalendar(
-                weekdays=tuple(WEEKDAYS[d - 1] for d in sorted(calendar.working_days)),
-                closed_dates=frozenset(date.fromisoformat(d) for d in calendar.holidays),
-            ),
-        ),
+        schedule=schedule,
         capabilities=tuple(str(c) for c in node.capabilities),
+        hazmat_allowed=node.hazmat_capable,
         available=dict(available),
+        defect=defect,
     )
+
+
+def node_schedule(node: ShipNode) -> NodeSchedule:
+    """``ValueError`` naming the first value sourcing cannot read."""
+    calendar = node.processing_calendar
+    if not calendar.working_days:
+        raise ValueError("the node has no working day")
+    try:
+        zone = NodeSchedule(time_zone=node.time_zone).time_zone
+    except ValidationError:
+        raise ValueError(f"unknown time zone {node.time_zone!r}") from None
+    return NodeSchedule(
+        time_zone=zone,
+        cutoff=node.cutoff_time,
+        processing_calendar=WorkCalendar(
+            weekdays=tuple(iso_weekday(d) for d in sorted(set(calendar.working_days))),
+            closed_dates=frozenset(holiday(d) for d in calendar.holidays),
+        ),
+    )
+
+
+def iso_weekday(day: int) -> Weekday:
+    """ISO 1 (Monday) to 7 (Sunday); anything else is refused, never wrapped (0 would
+    index Sunday)."""
+    if not 1 <= day <= len(WEEKDAYS):
+        raise ValueError(f"working day {day} is not an ISO weekday (1 = Monday ... 7 = Sunday)")
+    return WEEKDAYS[day - 1]
+
+
+def holiday(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"holiday {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 # --- inventory -> catalog -------------------------------------------------------------

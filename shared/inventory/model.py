@@ -94,30 +94,54 @@ TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator
 one node with a zone, weekday or date it cannot read would fail every cart."""
 
 
-class ProcessingCalendar(Model):
+class StoredCalendar(Model):
+    """A processing calendar as stored. Nodes written before the checks of
+    ``ProcessingCalendar``, or by another system, may hold values sourcing cannot read;
+    reading them must not fail every availability read, so the stored shape is lax and
+    the one consumer that needs more (sourcing's bridge) sets such a node aside."""
+
+    working_days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    holidays: tuple[str, ...] = ()
+
+
+class ProcessingCalendar(StoredCalendar):
     """Days a node releases shipments (ISO weekdays, 1 = Monday) and its closed dates."""
 
     working_days: tuple[IsoWeekday, ...] = Field((1, 2, 3, 4, 5), min_length=1, max_length=7)
     holidays: tuple[IsoDate, ...] = ()
 
 
-class ShipNodeSpec(Model):
-    """What an admin sends to create or replace a ship node."""
+class ShipNodeFields(Model):
+    """What every ship node has, as stored (see ``StoredCalendar``)."""
+
+    name: str
+    enterprise_code: str
+    node_type: NodeType
+    time_zone: str
+    status: NodeStatus = NodeStatus.ACTIVE
+    location: Location
+    cutoff_time: time = time(15, 0)
+    processing_calendar: StoredCalendar = StoredCalendar()
+    capabilities: tuple[Capability, ...] = (Capability.SHIP,)
+    node_groups: tuple[str, ...] = ()
+    """Named sets of nodes a sourcing rule may allow (``criteria.nodeGroups``)."""
+    hazmat_capable: bool = True
+    """Whether the node may ship hazardous materials (fragrance, aerosols, nail polish)."""
+
+
+class ShipNodeSpec(ShipNodeFields):
+    """What an admin sends to create or replace a ship node: checked strictly."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=120)
     enterprise_code: Code
-    node_type: NodeType
     time_zone: TimeZoneName
-    status: NodeStatus = NodeStatus.ACTIVE
-    location: Location
-    cutoff_time: time = time(15, 0)
     processing_calendar: ProcessingCalendar = ProcessingCalendar()
-    capabilities: tuple[Capability, ...] = (Capability.SHIP,)
+    node_groups: tuple[Code, ...] = Field((), max_length=20)
 
 
-class ShipNode(ShipNodeSpec):
+class ShipNode(ShipNodeFields):
     model_config = ConfigDict(extra="ignore")
 
     ship_node: Code

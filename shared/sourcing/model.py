@@ -24,7 +24,7 @@ FulfillmentType = Literal["SHIP", "PICKUP"]
 DeliveryDateType = Literal["ESTIMATED", "GUARANTEED"]
 Method = Literal["EXACT", "HEURISTIC"]
 RejectReason = Literal[
-    "INACTIVE", "NOT_ENOUGH_STOCK", "PAST_CAPACITY", "HAZMAT", "NOT_ALLOWED_BY_RULE"
+    "UNREADABLE", "INACTIVE", "NOT_ENOUGH_STOCK", "PAST_CAPACITY", "HAZMAT", "NOT_ALLOWED_BY_RULE"
 ]
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 
@@ -112,6 +112,9 @@ class NodeSupply(SourcingModel):
     hazmat_allowed: bool = True
     capacity_remaining: int | None = None
     available: dict[str, float] = Field(default_factory=dict)
+    defect: str | None = None
+    """Why the node's stored data cannot be used (say, an unknown time zone); such a node
+    is never eligible, and the explanation names it rather than the cart failing."""
 
 
 class Destination(SourcingModel):

@@ -70,7 +70,9 @@ def screen(
 
     for n in sorted(nodes, key=lambda n: n.node_id):
         miles = distance_miles(n.latitude, n.longitude, where.latitude, where.longitude)
-        if not n.active:
+        if n.defect is not None:
+            reject(n, "UNREADABLE", n.defect)
+        elif not n.active:
             reject(n, "INACTIVE", "the node is inactive")
         elif n.node_type not in c.node_types:
             reject(n, "NOT_ALLOWED_BY_RULE", f"node type {n.node_type} is not in the rule")

@@ -168,6 +168,57 @@ def test_node_supply(node: ShipNode, available: dict[str, float], expected: Node
     assert node_supply(node, available) == expected
 
 
+def test_node_supply_passes_groups_and_hazmat_capability() -> None:
+    node = ship_node(node_groups=("EAST", "FLAGSHIP"), hazmat_capable=False)
+    supply = node_supply(node, {})
+    assert (supply.node_groups, supply.hazmat_allowed, supply.defect) == (
+        ("EAST", "FLAGSHIP"),
+        False,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "defect"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
+        (
+            {"processing_calendar": {"working_days": (0, 1)}},
+            "working day 0 is not an ISO weekday (1 = Monday ... 7 = Sunday)",
+        ),
+        (
+            {"processing_calendar": {"working_days": (1, 8)}},
+            "working day 8 is not an ISO weekday (1 = Monday ... 7 = Sunday)",
+        ),
+        ({"processing_calendar": {"working_days": ()}}, "the node has no working day"),
+        (
+            {"processing_calendar": {"holidays": ("Christmas",)}},
+            "holiday 'Christmas' is not a date (YYYY-MM-DD)",
+        ),
+        (
+            {"processing_calendar": {"holidays": ("2026-12-32",)}},
+            "holiday '2026-12-32' is not a date (YYYY-MM-DD)",
+        ),
+    ],
+    ids=["unknown-zone", "weekday-0", "weekday-8", "no-working-day", "holiday-name", "bad-day"],
+)
+def test_a_node_sourcing_cannot_read_is_a_candidate_with_its_defect(
+    changes: dict[str, object], defect: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stored before the write checks or by another system: read, never raised on, so
+    one node cannot fail every cart; the planner sets it aside and says why."""
+    supply = node_supply(ship_node(**changes), {"LIP": 2.0})
+    assert (supply.node_id, supply.defect, supply.schedule, supply.available) == (
+        "STORE_NYC",
+        defect,
+        NodeSchedule(),
+        {"LIP": 2.0},
+    )
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", f"ship node STORE_NYC set aside by sourcing: {defect}")
+    ]
+
+
 @pytest.mark.parametrize(
     ("status", "available", "expected"),
     [

@@ -165,12 +165,14 @@ def test_every_rejected_node_has_its_reason() -> None:
         supply("FULL", 40.0, -74.0, capacity_remaining=0, available={"A": 9}),
         supply("NO_HAZ", 40.0, -74.0, hazmat_allowed=False, available={"H": 9}),
         supply("EMPTY", 40.0, -74.0, available={"Z": 9}),
+        supply("BAD_TZ", 40.0, -74.0, defect="unknown time zone 'X'", available={"A": 9}),
         supply("OK", 40.0, -74.0, available={"A": 9, "H": 9}),
     ]
     answer = calculate(
         request([LINE_A, {"lineId": "2", "itemId": "H", "quantity": 1, "hazmat": True}]), nodes
     )
     assert [(r.ship_node, r.reason, r.detail) for r in answer.explanation.rejected_nodes] == [
+        ("BAD_TZ", "UNREADABLE", "unknown time zone 'X'"),
         ("EMPTY", "NOT_ENOUGH_STOCK", "the node has none of the cart's items"),
         ("FULL", "PAST_CAPACITY", "the node has no capacity left today"),
         ("NO_HAZ", "HAZMAT", "the node holds only hazmat lines and may not ship them"),
