@@ -56,8 +56,9 @@ class ConfigDraft(_Command):
 
 
 class ConfigChange(_Command):
-    """A replacement of the mutable part of a property; its key never changes.
-    ``valType`` left out keeps the stored type, so a value edit cannot retype a property."""
+    """A change of the mutable part of a property; its key never changes. A field left
+    out keeps its stored value (``valType`` too, so a value edit cannot retype a
+    property); an explicit ``null`` clears ``description`` or ``configGroupId``."""
 
     val: str = Field(max_length=1_000_000)
     val_type: ValType | None = None

@@ -147,8 +147,10 @@ class ConfigHubService(ConfigServing):
         if_match: str | None,
         dry_run: bool = False,
     ) -> Config:
-        fields = change.model_dump(exclude={"reason"})
-        if fields["val_type"] is None:
+        # Only what the caller sent: a field left out keeps its stored value, so an
+        # edit of the value alone cannot unpublish it from the UI or drop its group.
+        fields = change.model_dump(exclude={"reason"}, exclude_unset=True)
+        if fields.get("val_type", "kept") is None:
             del fields["val_type"]
         return self._change(
             config_id,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from shared.bootstrap import Registry
 from tests.functions.confighub_helpers import (
     ADMIN,
@@ -92,7 +94,7 @@ def test_update_needs_if_match_and_bumps_version(hub: Registry) -> None:
     )
     assert (ok.status, ok.body["val"], ok.body["version"]) == (200, "60", 2)
     assert ok.headers["ETag"] == f'"{config_id}-2"'
-    assert ok.body["description"] is None
+    assert ok.body["description"] == "products per page"  # left out, so kept
     again = invoke(
         "update_config",
         "PUT",
@@ -209,6 +211,40 @@ def test_update_without_type_keeps_the_stored_type(hub: Registry) -> None:
         headers={"If-Match": f'"{config_id}-2"'},
     )
     assert (refused.status, refused.body["error"]["code"]) == (422, "INVALID_VALUE")
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        pytest.param(
+            {"val": "70"},
+            {"uiConsume": True, "description": "products per page", "configGroupId": 1},
+            id="left-out-fields-kept",
+        ),
+        pytest.param(
+            {"val": "70", "description": None, "configGroupId": None, "uiConsume": False},
+            {"uiConsume": False, "description": None, "configGroupId": None},
+            id="explicit-values-applied",
+        ),
+    ],
+)
+def test_update_changes_only_the_fields_it_sends(
+    hub: Registry, sent: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    group = invoke("create_config_group", "POST", body={"groupName": "paging"})
+    assert group.status == 201, group.body
+    assert group.body["configGroupId"] == 1
+    config_id = str(create(uiConsume=True, configGroupId=1).body["configId"])
+    updated = invoke(
+        "update_config",
+        "PUT",
+        body=sent,
+        route={"configId": config_id},
+        headers={"If-Match": f'"{config_id}-1"'},
+    )
+    assert updated.status == 200, updated.body
+    assert {k: updated.body[k] for k in expected} == expected
+    assert (updated.body["val"], updated.body["version"]) == ("70", 2)
 
 
 def test_history_of_a_deleted_secret_stays_masked(hub: Registry) -> None:
