@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -33,6 +34,9 @@ from shared.sourcing.model import (
 from shared.sourcing.service import SourcingService
 
 log = logging.getLogger("shared.bootstrap.bridges")
+
+if TYPE_CHECKING:
+    from shared.catalog.service import CatalogService
 
 UNLIMITED = 1_000_000_000
 """Units sourcing sees for an infinite supply record: more than any cart asks for."""
@@ -122,6 +126,19 @@ def holiday(text: str) -> date:
         raise ValueError(f"holiday {text!r} is not a date (YYYY-MM-DD)") from None
 
 
+# --- catalog -> sourcing ---------------------------------------------------------------
+class CatalogHazmat:
+    """Sourcing's ``HazmatLookup``: the catalog's own flag per variant, so a cart line is
+    hazmat when the client says so or the catalog does. Built from a factory: a cart
+    builds the catalog service only when it first asks."""
+
+    def __init__(self, catalog: Callable[[], CatalogService]) -> None:
+        self._catalog = catalog
+
+    def hazmat_items(self, item_ids: Sequence[str]) -> frozenset[str]:
+        return self._catalog().hazmat_skus(item_ids)
+
+
 # --- inventory -> catalog -------------------------------------------------------------
 class InventoryStockLevels:
     """The catalog's ``AvailabilityLookup``: capped network levels, one batch read."""
@@ -142,7 +159,9 @@ def stock_level(view: AvailabilityView) -> StockLevel:
 
 # --- sourcing -> catalog --------------------------------------------------------------
 class SourcingPromises:
-    """The catalog's ``DeliveryLookup``: one ``calculate_options_many`` call per page."""
+    """The catalog's ``DeliveryLookup``: one ``calculate_options_many`` call per page.
+    Each query carries its variant's hazmat flag from the catalog itself, so sourcing is
+    told not to ask the catalog again (a lookup per SKU of the page)."""
 
     def __init__(self, sourcing: Callable[[], SourcingService], country: str = "US") -> None:
         self._sourcing = sourcing
@@ -152,7 +171,7 @@ class SourcingPromises:
         self, enterprise_code: str, queries: Sequence[DeliveryQuery]
     ) -> Mapping[DeliveryQuery, Sequence[DeliveryPromise]]:
         requests = [delivery_request(enterprise_code, q, self._country) for q in queries]
-        answers = self._sourcing().calculate_options_many(requests)
+        answers = self._sourcing().calculate_options_many(requests, check_hazmat=False)
         return {q: delivery_promises(a) for q, a in zip(queries, answers, strict=True)}
 
 

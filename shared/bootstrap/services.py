@@ -81,7 +81,7 @@ def build_inventory(reg: Registry) -> InventoryService:
 
 
 def build_sourcing(reg: Registry) -> SourcingService:
-    from shared.bootstrap.bridges import InventoryAvailability
+    from shared.bootstrap.bridges import CatalogHazmat, InventoryAvailability
     from shared.sourcing.repository import ContainerNames, SourcingRepository
     from shared.sourcing.service import SourcingService
 
@@ -99,6 +99,7 @@ def build_sourcing(reg: Registry) -> SourcingService:
         reg.events(),
         hub=s.hub_sourcing_updates,
         service_id=s.service_id,
+        hazmat=CatalogHazmat(reg.catalog),
     )
 
 

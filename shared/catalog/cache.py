@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.catalog.model import Brand, Category, Product
+from shared.catalog.model import Brand, Category, Product, Variant
 from shared.catalog.source import AvailabilityLookup, CatalogSource, StockLevel
 from shared.ports import Cache
 
@@ -135,6 +135,29 @@ class CatalogCache:
         if found is not None:
             self.cache.set_if_newer(key, found, stamp, self.ttls.lookups)
         return found
+
+    def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
+        """Which of ``skus`` are hazmat variants (for sourcing, via the composition root).
+        One multi-get of the SKU lookups, the source asked for each SKU the cache does not
+        know (or whose cached product no longer carries it), then product multi-gets. An
+        SKU the catalog does not know is not hazmat."""
+        wanted = list(dict.fromkeys(skus))
+        if not wanted:
+            return frozenset()
+        hits = self.cache.get_many([sku_key(s) for s in wanted])
+        owners = {s: pid for s in wanted if isinstance(pid := hits.get(sku_key(s)), str)}
+        for sku in wanted:
+            if sku not in owners and (pid := self._lookup_source(sku_key(sku), slug=None, sku=sku)):
+                owners[sku] = pid
+        variants = self._variants(set(owners.values()))
+        stale = [s for s in owners if s not in variants]
+        moved = {pid for s in stale if (pid := self.find_product_id_fresh(sku=s)) is not None}
+        variants |= self._variants(moved)
+        return frozenset(s for s in wanted if s in variants and variants[s].hazmat)
+
+    def _variants(self, product_ids: set[str]) -> dict[str, Variant]:
+        products = self.get_products(sorted(product_ids)) if product_ids else {}
+        return {v.sku: v for p in products.values() for v in p.variants}
 
     # --- categories and brands -------------------------------------------------------
     def categories(self) -> list[Category]:

@@ -144,8 +144,12 @@ class RequestLoaders:
         return {s: self._stock[s] for s in skus}
 
     # --- delivery --------------------------------------------------------------------
-    def promises(self, sku: str, postal_code: str, quantity: int) -> Sequence[DeliveryPromise]:
-        key = DeliveryQuery(sku, postal_code, quantity, self._hazmat.get(sku, False))
+    def promises(
+        self, sku: str, postal_code: str, quantity: int, *, hazmat: bool
+    ) -> Sequence[DeliveryPromise]:
+        """``hazmat`` is the variant's own flag: sourcing takes the catalog's flags as
+        given here, so a variant this request did not register must still carry it."""
+        key = DeliveryQuery(sku, postal_code, quantity, self._hazmat.setdefault(sku, hazmat))
         if key in self._promises:
             return self._promises[key]
         if key in self._promises_failed:

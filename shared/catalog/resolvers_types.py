@@ -127,7 +127,7 @@ def resolve_delivery_options(
         )
     if not 1 <= quantity <= 999:
         raise BadRequest(f"quantity must be 1 to 999, got {quantity}", code="INVALID_ARGUMENT")
-    return list(loaders.promises(obj.sku, postal, quantity))
+    return list(loaders.promises(obj.sku, postal, quantity, hazmat=obj.hazmat))
 
 
 @delivery_option.field("deliveryDate")

@@ -152,6 +152,12 @@ class CatalogService:
             raise _Reply(200, gx.error_body("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"))
         return stored
 
+    # --- for other contexts ----------------------------------------------------------
+    def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
+        """The SKUs among ``skus`` whose variant is hazmat: sourcing must not trust a
+        storefront's per-line flag alone (see ``CatalogCache.hazmat_skus``)."""
+        return self.catalog.hazmat_skus(skus)
+
     # --- admin writes ----------------------------------------------------------------
     def upsert_product(
         self, product_id: str, draft: ProductDraft, *, if_match: str | None = None

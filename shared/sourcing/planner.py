@@ -53,15 +53,31 @@ def describe(rule: SourcingRule) -> str:
     )
 
 
+def hazmat_reasons(request: SourcingRequest, catalog_hazmat: Mapping[str, str]) -> dict[str, str]:
+    """Hazmat lines, each with how it is known: the client's flag (shown bare) or the
+    catalog's note. Either one is enough: a storefront that forgets the flag must not
+    get air offered for a fragrance."""
+    return {
+        line.line_id: line.line_id
+        if line.hazmat
+        else f"{line.line_id} ({catalog_hazmat[line.item_id]})"
+        for line in request.lines
+        if line.hazmat or line.item_id in catalog_hazmat
+    }
+
+
 def screen(
-    request: SourcingRequest, rule: SourcingRule, nodes: Sequence[NodeSupply], where: Location
+    request: SourcingRequest,
+    rule: SourcingRule,
+    nodes: Sequence[NodeSupply],
+    where: Location,
+    hazmat_items: frozenset[str] = frozenset(),
 ) -> tuple[list[Eligible], list[RejectedNode]]:
     """Eligible nodes with their usable stock, and why every other node was set aside."""
     c = rule.criteria
     capability = "PICKUP" if request.fulfillment_type == "PICKUP" else "SHIP"
     store = request.destination.store_id
     items = {line.item_id for line in request.lines}
-    hazmat_items = {line.item_id for line in request.lines if line.hazmat}
     eligible: list[Eligible] = []
     rejected: list[RejectedNode] = []
 
@@ -154,10 +170,14 @@ def plan_options(
     nodes: Sequence[NodeSupply],
     where: Location,
     order_at: datetime,
+    catalog_hazmat: Mapping[str, str] | None = None,
 ) -> SourcingAnswer:
-    eligible, rejected = screen(request, rule, nodes, where)
+    """``catalog_hazmat``: items the catalog marks hazmat, each with the note the
+    explanation shows (see ``hazmat_reasons``)."""
+    hazmat_lines = hazmat_reasons(request, catalog_hazmat or {})
+    hazmat_items = frozenset(x.item_id for x in request.lines if x.line_id in hazmat_lines)
+    eligible, rejected = screen(request, rule, nodes, where, hazmat_items)
     lines = [Line(x.line_id, x.item_id, x.quantity) for x in request.lines]
-    hazmat_lines = [x.line_id for x in request.lines if x.hazmat]
     distances = {e.node.node_id: e.distance for e in eligible}
     limit = rule.criteria.max_shipments
     best: dict[str, tuple[tuple[int, date, float], SourcingOption]] = {}
@@ -225,7 +245,7 @@ def plan_options(
             continue
         if hazmat_lines and not service.is_hazmat:
             why = (
-                f"hazmat line(s) {', '.join(hazmat_lines)}; "
+                f"hazmat line(s) {', '.join(hazmat_lines.values())}; "
                 f"{service.carrier_service_code} carries no hazmat"
             )
             outcomes.append(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from shared.errors import RuleViolation, Unavailable
+from shared.errors import DomainError, RuleViolation, Unavailable
 from shared.events import new_event
 from shared.ports import EventPublisher
 from shared.sourcing.geo import Location, locate, postal_prefix
@@ -39,6 +39,17 @@ class AvailabilitySource(Protocol):
     def candidates(self, enterprise_code: str, item_ids: Sequence[str]) -> list[NodeSupply]:
         """Every node of the enterprise, with live availability of ``item_ids``."""
         ...
+
+
+class HazmatLookup(Protocol):
+    def hazmat_items(self, item_ids: Sequence[str]) -> frozenset[str]:
+        """The items among ``item_ids`` that are hazardous materials; an item the
+        lookup does not know is not. Raises ``DomainError`` when it cannot answer."""
+        ...
+
+
+CATALOG_HAZMAT = "hazmat in the catalog"
+CATALOG_DOWN = "catalog unavailable, treated as hazmat"
 
 
 def choose_rule(rules: Sequence[SourcingRule], request: SourcingRequest) -> SourcingRule:
@@ -74,10 +85,12 @@ class SourcingService:
         *,
         hub: str,
         service_id: str,
+        hazmat: HazmatLookup | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.repo = repo
         self.availability = availability
+        self.hazmat = hazmat
         self.events = events
         self.hub = hub
         self.service_id = service_id
@@ -90,8 +103,14 @@ class SourcingService:
         self._publish(request, answer)
         return answer
 
-    def calculate_options_many(self, requests: Sequence[SourcingRequest]) -> list[SourcingAnswer]:
+    def calculate_options_many(
+        self, requests: Sequence[SourcingRequest], *, check_hazmat: bool = True
+    ) -> list[SourcingAnswer]:
         """Answers in request order, for a page of promises (a product listing).
+
+        ``check_hazmat=False`` takes the lines' hazmat flags as they are: for a caller
+        that owns the flags (the catalog, whose variants carry them), where asking the
+        catalog again would cost a lookup per SKU of the page.
 
         Per enterprise in the batch: one read of carrier services, one of rules and one
         availability read for every item, whatever the batch size; each destination is
@@ -99,10 +118,17 @@ class SourcingService:
         page view, not a shopper's cart (docs/sourcing.md, Events). An invalid request
         fails the whole batch with its ``DomainError``, as the single call would.
         """
-        return self._answer(requests)
+        return self._answer(requests, check_hazmat=check_hazmat)
 
-    def _answer(self, requests: Sequence[SourcingRequest]) -> list[SourcingAnswer]:
+    def _answer(
+        self, requests: Sequence[SourcingRequest], *, check_hazmat: bool = True
+    ) -> list[SourcingAnswer]:
         now = self.clock()
+        catalog_hazmat = (
+            self._catalog_hazmat([line.item_id for r in requests for line in r.lines])
+            if check_hazmat
+            else {}
+        )
         order_at = [_order_instant(r, now) for r in requests]
         places: dict[tuple[str, str], Location] = {}
         for r in requests:
@@ -134,8 +160,22 @@ class SourcingService:
                     nodes=nodes,
                     where=places[(r.destination.postal_code, r.destination.country)],
                     order_at=order_at[i],
+                    catalog_hazmat=catalog_hazmat,
                 )
         return [answers[i] for i in range(len(requests))]
+
+    def _catalog_hazmat(self, item_ids: Sequence[str]) -> dict[str, str]:
+        """Items the catalog marks hazmat, with the note the explanation shows. When the
+        catalog cannot answer, every item counts as hazmat: the cart still gets the
+        services that carry hazmat, never an air service that may not."""
+        if self.hazmat is None or not item_ids:
+            return {}
+        items = list(dict.fromkeys(item_ids))
+        try:
+            return dict.fromkeys(self.hazmat.hazmat_items(items), CATALOG_HAZMAT)
+        except DomainError as exc:
+            log.warning("hazmat lookup failed, every line treated as hazmat: %s", exc.message)
+            return dict.fromkeys(items, CATALOG_DOWN)
 
     def _publish(self, request: SourcingRequest, answer: SourcingAnswer) -> None:
         """Analytics, not a transaction: a shopper still gets an answer when the hub is

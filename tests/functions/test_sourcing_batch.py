@@ -163,7 +163,9 @@ def test_a_listing_page_with_delivery_options_publishes_no_sourcing_events(
     assert bus.end_offset(hub) == start
 
 
-def counted_reads(tmp_path: Path, requests: list[SourcingRequest]) -> dict[str, int]:
+def counted_reads(
+    tmp_path: Path, requests: list[SourcingRequest], *, check_hazmat: bool = True
+) -> dict[str, int]:
     """Store calls of one batch on a fresh registry (cold caches) over seeded files."""
     with bootstrap.use_registry(Registry(embedded_settings(tmp_path))) as reg:
         seed(reg)
@@ -172,7 +174,7 @@ def counted_reads(tmp_path: Path, requests: list[SourcingRequest]) -> dict[str, 
     with bootstrap.use_registry(fresh):
         fresh.override(documents=CountingStore(fresh.documents(), counts))
         fresh.sourcing().clock = lambda: NOW
-        fresh.sourcing().calculate_options_many(requests)
+        fresh.sourcing().calculate_options_many(requests, check_hazmat=check_hazmat)
     return dict(counts)
 
 
@@ -194,20 +196,25 @@ TWO_ENTERPRISES = {
 
 
 @pytest.mark.parametrize(
-    ("requests", "expected"),
+    ("requests", "expected", "skus"),
     [
-        ([], {}),
-        (US_REQUESTS[:1], ONE_ENTERPRISE),
-        (US_REQUESTS, ONE_ENTERPRISE),
-        (US_REQUESTS * 20, ONE_ENTERPRISE),
-        (EVERY_REQUEST, TWO_ENTERPRISES),
+        ([], {}, 0),
+        (US_REQUESTS[:1], ONE_ENTERPRISE, 1),
+        (US_REQUESTS, ONE_ENTERPRISE, 4),
+        (US_REQUESTS * 20, ONE_ENTERPRISE, 4),
+        (EVERY_REQUEST, TWO_ENTERPRISES, 4),
     ],
     ids=["empty", "one-request", "six-requests", "120-requests", "two-enterprises"],
 )
 def test_store_reads_per_enterprise_not_per_request(
-    tmp_path: Path, requests: list[SourcingRequest], expected: dict[str, int]
+    tmp_path: Path, requests: list[SourcingRequest], expected: dict[str, int], skus: int
 ) -> None:
-    assert counted_reads(tmp_path, requests) == expected
+    """The hazmat lookup asks the catalog once per distinct SKU the catalog's cache does
+    not know (here none is in the catalog), whatever the number of requests; a caller
+    that owns the flags (the catalog's own promises) costs no catalog read at all."""
+    hazmat_reads = {"products.query": skus} if skus else {}
+    assert counted_reads(tmp_path, requests) == expected | hazmat_reads
+    assert counted_reads(tmp_path, requests, check_hazmat=False) == expected
 
 
 BAD = [

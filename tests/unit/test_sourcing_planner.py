@@ -158,6 +158,48 @@ def test_hazmat_levels_explain_why() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("hazmat", "catalog", "why"),
+    [
+        (False, {"A": "hazmat in the catalog"}, "1 (hazmat in the catalog)"),
+        (True, {"A": "hazmat in the catalog"}, "1"),
+        (
+            False,
+            {"A": "catalog unavailable, treated as hazmat"},
+            "1 (catalog unavailable, treated as hazmat)",
+        ),
+    ],
+    ids=["catalog-only", "client-and-catalog", "catalog-unavailable"],
+)
+def test_a_line_the_catalog_marks_hazmat_is_hazmat_without_the_client_flag(
+    hazmat: bool, catalog: dict[str, str], why: str
+) -> None:
+    nodes = [
+        *network(DC_NJ={"A": 5}),
+        supply("NO_HAZ", 40.0, -74.0, hazmat_allowed=False, available={"A": 9}),
+    ]
+    answer = plan_options(
+        request([{**LINE_A, "hazmat": hazmat}]),
+        rule("SHIP"),
+        services=demo_carrier_services(ENTERPRISE),
+        nodes=nodes,
+        where=locate("10001", "US"),
+        order_at=ORDER_AT,
+        catalog_hazmat=catalog,
+    )
+    assert summary(answer) == [("STANDARD", "2026-03-04", [("DC_NJ", ("1",))])]
+    assert [
+        (o.level_of_service, o.offered, o.reason) for o in answer.explanation.levels_of_service
+    ] == [
+        ("STANDARD", True, "1 shipment(s), delivery 2026-03-04"),
+        ("TWO_DAY", False, f"hazmat line(s) {why}; UPS_2ND_DAY_AIR carries no hazmat"),
+        ("NEXT_DAY", False, f"hazmat line(s) {why}; UPS_NEXT_DAY_AIR carries no hazmat"),
+    ]
+    assert ("NO_HAZ", "HAZMAT") in [
+        (r.ship_node, r.reason) for r in answer.explanation.rejected_nodes
+    ]
+
+
 def test_every_rejected_node_has_its_reason() -> None:
     nodes = [
         supply("OFF", 40.0, -74.0, active=False, available={"A": 9}),

@@ -1,0 +1,122 @@
+"""A cart line is hazmat when the client says so or the catalog does: through the
+sourcing trigger on embedded adapters, with the demo catalog, stock and carriers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from shared.bootstrap import Registry
+from shared.bootstrap.services import build_catalog
+from shared.catalog.demo import seed_catalog_products
+from shared.catalog.generator import demo_skus, hazmat_skus
+from shared.errors import Unavailable
+from shared.inventory.model import NodeType
+from shared.sourcing.demo import seed_sourcing
+from tests.functions.catalog_helpers import gql
+from tests.functions.test_sourcing_http import Notes, add_node, cart, options
+
+PRODUCTS = 40
+FRAGRANCE = hazmat_skus(PRODUCTS)[0]
+PLAIN = next(s for s in demo_skus(PRODUCTS) if s not in set(hazmat_skus(PRODUCTS)))
+AIR_REFUSED = [
+    ("TWO_DAY", "UPS_2ND_DAY_AIR"),
+    ("NEXT_DAY", "UPS_NEXT_DAY_AIR"),
+]
+
+
+@pytest.fixture
+def shop(registry: Registry) -> Registry:
+    registry.sourcing().clock = lambda: datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    seed_catalog_products(registry.catalog(), PRODUCTS)
+    seed_sourcing(registry, Notes())
+    stock = {FRAGRANCE: 5, PLAIN: 5}
+    add_node(registry, "DC_NJ", NodeType.DC, 40.52, -74.41, "America/New_York", stock)
+    return registry
+
+
+def line(sku: str, **changes: Any) -> dict[str, Any]:
+    return {"lineId": "1", "itemId": sku, "quantity": 1, **changes}
+
+
+def offered(body: dict[str, Any]) -> list[str]:
+    return [o["levelOfService"] for o in body["options"]]
+
+
+def refusals(body: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [
+        (o["levelOfService"], o["carrierServiceCode"], o["reason"])
+        for o in body["explanation"]["levelsOfService"]
+        if not o["offered"]
+    ]
+
+
+def test_a_fragrance_without_the_flag_gets_no_air_and_the_answer_says_why(shop: Registry) -> None:
+    resp = options(cart(line(FRAGRANCE)))
+    assert resp.status == 200
+    assert offered(resp.json) == ["STANDARD"]
+    assert refusals(resp.json) == [
+        (level, code, f"hazmat line(s) 1 (hazmat in the catalog); {code} carries no hazmat")
+        for level, code in AIR_REFUSED
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sku", "flag", "levels"),
+    [
+        (FRAGRANCE, True, ["STANDARD"]),
+        (PLAIN, True, ["STANDARD"]),
+        (PLAIN, False, ["NEXT_DAY", "STANDARD", "TWO_DAY"]),
+        ("NOT_IN_CATALOG", False, []),
+    ],
+    ids=["fragrance-flagged", "client-flags-a-plain-sku", "plain-sku", "unknown-sku"],
+)
+def test_the_client_flag_or_the_catalog_makes_a_line_hazmat(
+    shop: Registry, sku: str, flag: bool, levels: list[str]
+) -> None:
+    resp = options(cart(line(sku, hazmat=flag)))
+    assert (resp.status, offered(resp.json)) == (200, levels)
+
+
+class CatalogDown:
+    """The CatalogSource port of a catalog that cannot be reached."""
+
+    def find_product_id(self, *, slug: str | None = None, sku: str | None = None) -> str | None:
+        raise Unavailable("commercetools is unreachable", code="CATALOG_UNAVAILABLE")
+
+    def get_products(self, product_ids: Sequence[str]) -> list[Any]:
+        raise Unavailable("commercetools is unreachable", code="CATALOG_UNAVAILABLE")
+
+
+def test_without_the_catalog_every_line_ships_as_hazmat(
+    shop: Registry, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not knowing is not a reason to put a fragrance on a plane: the cart still gets
+    ground, and the answer says why air is missing."""
+    shop.override(catalog_source=CatalogDown())
+    shop.override(catalog=build_catalog(shop))
+    resp = options(cart(line(PLAIN)))
+    assert (resp.status, offered(resp.json)) == (200, ["STANDARD"])
+    note = "1 (catalog unavailable, treated as hazmat)"
+    assert refusals(resp.json) == [
+        (level, code, f"hazmat line(s) {note}; {code} carries no hazmat")
+        for level, code in AIR_REFUSED
+    ]
+    assert (
+        "hazmat lookup failed, every line treated as hazmat: commercetools is unreachable"
+        in caplog.messages
+    )
+
+
+DELIVERY = """query($sku: String!) { product(sku: $sku) { variants { sku
+  deliveryOptions(postalCode: "10001") { levelOfService } } } }"""
+
+
+def test_the_catalogs_delivery_options_use_the_variants_own_flag(shop: Registry) -> None:
+    result = gql(DELIVERY, {"sku": FRAGRANCE})
+    assert "errors" not in result, result.get("errors")
+    [variant] = [v for v in result["data"]["product"]["variants"] if v["sku"] == FRAGRANCE]
+    assert [o["levelOfService"] for o in variant["deliveryOptions"]] == ["STANDARD"]
