@@ -38,6 +38,9 @@ log = logging.getLogger("shared.bootstrap.bridges")
 if TYPE_CHECKING:
     from shared.catalog.service import CatalogService
 
+MAX_PROCESSING_DAYS = 30
+"""What sourcing's ``NodeSchedule`` accepts, as inventory's write model does."""
+
 UNLIMITED = 1_000_000_000
 """Units sourcing sees for an infinite supply record: more than any cart asks for."""
 
@@ -97,6 +100,10 @@ def node_schedule(node: ShipNode) -> NodeSchedule:
     calendar = node.processing_calendar
     if not calendar.working_days:
         raise ValueError("the node has no working day")
+    if not 0 <= node.processing_days <= MAX_PROCESSING_DAYS:
+        raise ValueError(
+            f"processing days {node.processing_days} is not 0 to {MAX_PROCESSING_DAYS}"
+        )
     try:
         zone = NodeSchedule(time_zone=node.time_zone).time_zone
     except ValidationError:
@@ -104,6 +111,7 @@ def node_schedule(node: ShipNode) -> NodeSchedule:
     return NodeSchedule(
         time_zone=zone,
         cutoff=node.cutoff_time,
+        processing_days=node.processing_days,
         processing_calendar=WorkCalendar(
             weekdays=tuple(iso_weekday(d) for d in sorted(set(calendar.working_days))),
             closed_dates=frozenset(holiday(d) for d in calendar.holidays),

@@ -121,6 +121,8 @@ class ShipNodeFields(Model):
     status: NodeStatus = NodeStatus.ACTIVE
     location: Location
     cutoff_time: time = time(15, 0)
+    processing_days: int = 0
+    """Open processing days between an order and its pickup (pick, pack, label)."""
     processing_calendar: StoredCalendar = StoredCalendar()
     capabilities: tuple[Capability, ...] = (Capability.SHIP,)
     node_groups: tuple[str, ...] = ()
@@ -137,6 +139,7 @@ class ShipNodeSpec(ShipNodeFields):
     name: str = Field(min_length=1, max_length=120)
     enterprise_code: Code
     time_zone: TimeZoneName
+    processing_days: int = Field(0, ge=0, le=30)
     processing_calendar: ProcessingCalendar = ProcessingCalendar()
     node_groups: tuple[Code, ...] = Field((), max_length=20)
 

@@ -23,6 +23,7 @@ from shared.sourcing.model import (
     NodeSupply,
     RejectedNode,
     RejectReason,
+    RuleCriteria,
     Shipment,
     SourcingAnswer,
     SourcingOption,
@@ -64,6 +65,13 @@ def hazmat_reasons(request: SourcingRequest, catalog_hazmat: Mapping[str, str]) 
         for line in request.lines
         if line.hazmat or line.item_id in catalog_hazmat
     }
+
+
+def priority(c: RuleCriteria, n: NodeSupply) -> int:
+    """The rule's order as the last tie-break: its first named group the node is in,
+    then the node's type (lower is preferred)."""
+    group = min((c.node_groups.index(g) for g in n.node_groups if g in c.node_groups), default=0)
+    return group * len(c.node_types) + c.node_types.index(n.node_type)
 
 
 def screen(
@@ -110,8 +118,7 @@ def screen(
             stock = {i: q for i, q in n.available.items() if i in items and q > 0}
             usable = {i: q for i, q in stock.items() if n.hazmat_allowed or i not in hazmat_items}
             if usable:
-                rank = c.node_types.index(n.node_type)
-                eligible.append(Eligible(n, usable, round(miles, 1), rank))
+                eligible.append(Eligible(n, usable, round(miles, 1), priority(c, n)))
             elif stock:
                 reject(n, "HAZMAT", "the node holds only hazmat lines and may not ship them")
             else:

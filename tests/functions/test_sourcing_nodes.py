@@ -146,3 +146,39 @@ def test_ship_nodes_keep_their_groups_and_hazmat_capability(demo: Registry) -> N
         token=INVENTORY_ADMIN,
     )
     assert (bad.status, bad.code) == (400, "VALIDATION_FAILED")
+
+
+@pytest.mark.parametrize(
+    ("processing_days", "ready"),
+    [(0, "2026-03-03"), (2, "2026-03-05")],
+    ids=["same-day", "two-days"],
+)
+def test_a_stores_processing_days_delay_its_pickup(
+    demo: Registry, processing_days: int, ready: str
+) -> None:
+    """Ordered Tuesday 10:00 in New York, before the 14:00 cutoff."""
+    store = spec(
+        "STORE_NYC",
+        node_type=NodeType.STORE,
+        location=Location(latitude=40.7484, longitude=-73.9967, postal_code="10001", state="NY"),
+        capabilities=("SHIP", "PICKUP"),
+    ).model_dump(mode="json", by_alias=True) | {"processingDays": processing_days}
+    put = call(
+        "put_ship_node",
+        "PUT",
+        "ship-nodes/STORE_NYC",
+        body=store,
+        route={"shipNode": "STORE_NYC"},
+        token=INVENTORY_ADMIN,
+    )
+    assert put.status == 200
+    resp = options(
+        cart(
+            LIPSTICK,
+            fulfillmentType="PICKUP",
+            destination={"postalCode": "10001", "country": "US", "type": "STORE"},
+        )
+    )
+    assert [(o["levelOfService"], o["deliveryDate"]) for o in resp.json["options"]] == [
+        ("STORE_PICKUP", ready)
+    ]

@@ -168,14 +168,15 @@ def test_node_supply(node: ShipNode, available: dict[str, float], expected: Node
     assert node_supply(node, available) == expected
 
 
-def test_node_supply_passes_groups_and_hazmat_capability() -> None:
-    node = ship_node(node_groups=("EAST", "FLAGSHIP"), hazmat_capable=False)
+def test_node_supply_passes_groups_hazmat_capability_and_processing_days() -> None:
+    node = ship_node(node_groups=("EAST", "FLAGSHIP"), hazmat_capable=False, processing_days=2)
     supply = node_supply(node, {})
-    assert (supply.node_groups, supply.hazmat_allowed, supply.defect) == (
-        ("EAST", "FLAGSHIP"),
-        False,
-        None,
-    )
+    assert (
+        supply.node_groups,
+        supply.hazmat_allowed,
+        supply.schedule.processing_days,
+        supply.defect,
+    ) == (("EAST", "FLAGSHIP"), False, 2, None)
 
 
 @pytest.mark.parametrize(
@@ -191,6 +192,7 @@ def test_node_supply_passes_groups_and_hazmat_capability() -> None:
             "working day 8 is not an ISO weekday (1 = Monday ... 7 = Sunday)",
         ),
         ({"processing_calendar": {"working_days": ()}}, "the node has no working day"),
+        ({"processing_days": -1}, "processing days -1 is not 0 to 30"),
         (
             {"processing_calendar": {"holidays": ("Christmas",)}},
             "holiday 'Christmas' is not a date (YYYY-MM-DD)",
@@ -200,7 +202,15 @@ def test_node_supply_passes_groups_and_hazmat_capability() -> None:
             "holiday '2026-12-32' is not a date (YYYY-MM-DD)",
         ),
     ],
-    ids=["unknown-zone", "weekday-0", "weekday-8", "no-working-day", "holiday-name", "bad-day"],
+    ids=[
+        "unknown-zone",
+        "weekday-0",
+        "weekday-8",
+        "no-working-day",
+        "negative-processing-days",
+        "holiday-name",
+        "bad-day",
+    ],
 )
 def test_a_node_sourcing_cannot_read_is_a_candidate_with_its_defect(
     changes: dict[str, object], defect: str, caplog: pytest.LogCaptureFixture

@@ -228,6 +228,27 @@ def test_every_rejected_node_has_its_reason() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("groups", "chosen"),
+    [
+        (("PRIMARY", "OVERFLOW"), "B_PRIMARY"),
+        (("OVERFLOW", "PRIMARY"), "A_OVERFLOW"),
+    ],
+    ids=["primary-first", "overflow-first"],
+)
+def test_node_groups_are_in_priority_order(groups: tuple[str, ...], chosen: str) -> None:
+    """Same date, same distance, same type: the rule's first group wins the tie."""
+    grouped = rule("SHIP").model_copy(
+        update={"criteria": rule("SHIP").criteria.model_copy(update={"node_groups": groups})}
+    )
+    nodes = [
+        supply("A_OVERFLOW", 40.52, -74.41, node_groups=("OVERFLOW",), available={"A": 5}),
+        supply("B_PRIMARY", 40.52, -74.41, node_groups=("PRIMARY",), available={"A": 5}),
+    ]
+    answer = calculate(request([LINE_A], levelsOfService=["STANDARD"]), nodes, grouped)
+    assert [s.ship_node for o in answer.options for s in o.shipments] == [chosen]
+
+
 def test_store_pickup_is_the_ready_date_at_a_near_store() -> None:
     nodes = [
         *network(DC_NJ={"A": 5}, STORE_NYC={"A": 5}),
