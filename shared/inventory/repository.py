@@ -6,17 +6,22 @@ writers can never both spend the same unit. Each write adds one to ``version``.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from shared.errors import NotFound, PreconditionFailed, Unavailable
 from shared.inventory.model import Hold, ShipNode, SupplyRecord
 from shared.inventory.rules import expired_quantity, hold_key, raw_available, supply_id
 from shared.ports import ContainerSpec, Document, DocumentContainer, DocumentStore, Filter, PatchOp
 from shared.ports import Query as Q
+
+log = logging.getLogger("shared.inventory")
 
 MAX_RACE_RETRIES = 50
 """Etag retries before giving up with 503; only reached under pathological contention."""
@@ -72,8 +77,21 @@ class InventoryRepository:
 
     # --- ship nodes --------------------------------------------------------------------
     def list_nodes(self, enterprise_code: str) -> list[ShipNode]:
+        """A document that is not a ship node at all (no type, location or cutoff to go
+        by) is left out with a warning: it can offer nothing, and failing here would
+        fail every availability read, reservation and cart of the enterprise."""
         docs = self.nodes.query(Q(order_by=(("id", False),)), partition_key=enterprise_code)
-        return [to_node(d) for d in docs]
+        nodes: list[ShipNode] = []
+        for doc in docs:
+            try:
+                nodes.append(to_node(doc))
+            except ValidationError as exc:
+                log.warning(
+                    "ship node document %s cannot be read, left out: %s",
+                    doc.get("id"),
+                    "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+                )
+        return nodes
 
     def find_node_doc(self, ship_node: str, enterprise_code: str | None) -> Document | None:
         if enterprise_code is not None:

@@ -182,3 +182,23 @@ def test_a_stores_processing_days_delay_its_pickup(
     assert [(o["levelOfService"], o["deliveryDate"]) for o in resp.json["options"]] == [
         ("STORE_PICKUP", ready)
     ]
+
+
+def test_a_node_document_that_cannot_be_read_at_all_is_left_out_with_a_warning(
+    demo: Registry, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No type, location or cutoff to go by: it offers nothing anywhere, and every
+    other node still answers."""
+    stored_as_is(demo, "DC_BROKEN", cutoffTime="25:99", nodeType="WAREHOUSE")
+    resp = options(cart(LIPSTICK, levelsOfService=["STANDARD"]))
+    assert resp.status == 200
+    assert "DC_BROKEN" not in [r[0] for r in rejected(resp.json)]
+    listed = call("list_ship_nodes", "GET", "ship-nodes", params={"enterpriseCode": ENTERPRISE})
+    assert (listed.status, [n["shipNode"] for n in listed.json["shipNodes"]]) == (
+        200,
+        ["DC_NJ", "DC_TX", "STORE_NYC"],
+    )
+    assert any(
+        m.startswith("ship node document DC_BROKEN cannot be read, left out:")
+        for m in caplog.messages
+    )
