@@ -227,7 +227,8 @@ class ReservationBook:
 
     def release(self, reservation_id: str, now: float) -> Reservation:
         """Idempotent: releasing a released or expired reservation gives back nothing
-        twice (each hold is removed at most once)."""
+        twice (each hold is removed at most once). A hold past its expiry ends EXPIRED,
+        as it already reads, not RELEASED."""
         while True:
             doc = self._read(reservation_id)
             status = ReservationStatus(doc["status"])
@@ -240,7 +241,9 @@ class ReservationBook:
                     "the reservation is still being made; retry", code="RESERVATION_IN_PROGRESS"
                 )
             if status is ReservationStatus.HELD:
-                updated = self._set_status(doc, ReservationStatus.RELEASED)
+                ends = _reservation(doc).as_of(now).status
+                final = ReservationStatus.RELEASED if ends is status else ends
+                updated = self._set_status(doc, final)
                 if updated is None:
                     continue
                 doc = updated

@@ -284,6 +284,16 @@ def test_an_expired_hold_reads_as_expired_before_the_timer(stocked: Registry) ->
     assert stored is not None and stored["status"] == "HELD"
 
 
+def test_releasing_an_expired_hold_leaves_it_expired(stocked: Registry) -> None:
+    """It read EXPIRED a moment before; a release must not turn it into RELEASED."""
+    reserve_in_the_past(stocked, "old", 8)
+    for _ in range(2):
+        resp = reservation_action("delete_reservation", "DELETE", "old")
+        assert (resp.status, resp.json["status"]) == (200, "EXPIRED")
+    assert reservation_action("get_reservation", "GET", "old").json["status"] == "EXPIRED"
+    assert supply(stocked, "A", "DC1") == (10, 0)
+
+
 def test_confirming_an_expired_reservation_is_409(stocked: Registry) -> None:
     reserve_in_the_past(stocked, "old", 8)
     resp = reservation_action("confirm_reservation", "POST", "old", "/confirm")
