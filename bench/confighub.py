@@ -27,7 +27,6 @@ from pathlib import Path
 import azure.functions as func
 import sqlalchemy as sa
 
-import function_app
 from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
@@ -35,6 +34,7 @@ from shared.confighub.common import utcnow
 from shared.confighub.model import Actor, ConfigDraft
 from shared.confighub.repository import ConfigStore
 from shared.settings import Settings
+from tests.app_index import user_function
 
 SIGNING_KEY = "bench-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 MARIADB = "mysql+pymysql://root:@127.0.0.1:3306"
@@ -78,10 +78,7 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
 
 
 def spring_trigger() -> Callable[[], func.HttpResponse]:
-    function_app.app.functions_bindings = {}
-    fn = next(
-        f for f in function_app.app.get_functions() if f.get_function_name() == "confighub_spring"
-    ).get_user_function()
+    fn = user_function("confighub_spring")
     token = mint_local_token(SIGNING_KEY, subject="bench", roles=["ConfigHub.Reader"])
     req = func.HttpRequest(
         method="GET",

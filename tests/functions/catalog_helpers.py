@@ -15,7 +15,6 @@ from typing import Any
 
 import azure.functions as func
 
-import function_app
 from shared.bootstrap import Registry
 from shared.catalog.demo import seed_catalog_products
 from shared.catalog.generator import iter_products
@@ -23,8 +22,9 @@ from shared.catalog.local_source import LocalCatalogSource
 from shared.catalog.service import CatalogOptions, CatalogService
 from shared.catalog.source import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.errors import Unavailable
+from tests.http_client import build_request, user_functions
 
-FUNCTIONS = {f.get_function_name(): f.get_user_function() for f in function_app.app.get_functions()}
+FUNCTIONS = user_functions()
 
 
 class Counting:
@@ -160,14 +160,8 @@ def http(
     function: str = "graphql",
     route_params: dict[str, str] | None = None,
 ) -> func.HttpResponse:
-    raw = b"" if body is None else json.dumps(body).encode()
-    req = func.HttpRequest(
-        method=method,
-        url=f"http://localhost/api/{route}",
-        body=raw,
-        headers={"Content-Type": "application/json", **(headers or {})},
-        params=params or {},
-        route_params=route_params or {},
+    req = build_request(
+        method, route, body=body, params=params, headers=headers, route=route_params
     )
     response: func.HttpResponse = FUNCTIONS[function](req)
     return response

@@ -11,23 +11,18 @@ from typing import Any
 import azure.functions as func
 import pytest
 
-import function_app
 from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
+from tests.app_index import indexed_functions
 from tests.conftest import TEST_SIGNING_KEY, embedded_settings
+from tests.http_client import build_request
 
 ADMIN = "ConfigHub.Admin"
 READER = "ConfigHub.Reader"
 
 
-def _index() -> dict[str, Any]:
-    """``get_functions`` refuses to index an app twice in one process: start clean."""
-    function_app.app.functions_bindings = {}
-    return {f.get_function_name(): f for f in function_app.app.get_functions()}
-
-
-FUNCTIONS = _index()
+FUNCTIONS = indexed_functions()
 
 
 def token(*roles: str, subject: str = "alice@example.com") -> str:
@@ -56,14 +51,8 @@ def invoke(
     all_headers = dict(headers or {})
     if roles is not None:
         all_headers.setdefault("Authorization", f"Bearer {token(*roles)}")
-    raw_body = body if isinstance(body, bytes) else (json.dumps(body).encode() if body else b"")
-    req = func.HttpRequest(
-        method=method,
-        url=f"http://localhost/api/{name}",
-        headers=all_headers,
-        params=params or {},
-        route_params=route or {},
-        body=raw_body,
+    req = build_request(
+        method, name, body=body or None, params=params, route=route, headers=all_headers
     )
     resp: func.HttpResponse = FUNCTIONS[name].get_user_function()(req)
     raw = resp.get_body()

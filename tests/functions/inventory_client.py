@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import azure.functions as func
 import pytest
 
-import function_app
 from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
@@ -22,6 +18,7 @@ from shared.inventory.service import InventoryService
 from shared.ports import ContainerSpec
 from shared.security import INVENTORY_ADMIN, INVENTORY_RESERVE
 from tests.conftest import TEST_SIGNING_KEY, embedded_settings
+from tests.http_client import Response, call
 
 ENTERPRISE = "BEAUTY_US"
 ADMIN = mint_local_token(TEST_SIGNING_KEY, subject="admin-7", roles=[INVENTORY_ADMIN])
@@ -29,55 +26,6 @@ RESERVER = mint_local_token(TEST_SIGNING_KEY, subject="checkout", roles=[INVENTO
 NYC = Location(
     latitude=40.7506, longitude=-73.9935, postal_code="10001", state="NY", city="New York"
 )
-
-
-@functools.cache
-def _functions() -> dict[str, Any]:
-    """Indexed once: ``get_functions`` refuses to index an app twice in one process."""
-    app = function_app.app
-    app.functions_bindings = {}
-    return {f.get_function_name(): f.get_user_function() for f in app.get_functions()}
-
-
-def function(name: str) -> Any:
-    return _functions()[name]
-
-
-class Response:
-    def __init__(self, raw: func.HttpResponse) -> None:
-        self.status = raw.status_code
-        self.headers = dict(raw.headers)
-        body = raw.get_body()
-        self.json: Any = json.loads(body) if body else None
-
-    @property
-    def code(self) -> str:
-        return str(self.json["error"]["code"])
-
-
-def call(
-    name: str,
-    method: str,
-    path: str,
-    *,
-    body: Any = None,
-    route: dict[str, str] | None = None,
-    params: dict[str, str] | None = None,
-    token: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    headers = {"Content-Type": "application/json", **(headers or {})}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    req = func.HttpRequest(
-        method=method,
-        url=f"http://localhost/api/{path}",
-        body=json.dumps(body).encode() if body is not None else b"",
-        headers=headers,
-        params=params or {},
-        route_params=route or {},
-    )
-    return Response(function(name)(req))
 
 
 def node_body(

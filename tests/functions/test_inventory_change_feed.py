@@ -13,12 +13,12 @@ from shared.inventory.service import supply_cache_key
 from shared.ports import Query
 from tests.functions.inventory_client import (
     CountingCache,
-    function,
     put_node,
     put_supply,
     store_registry,  # noqa: F401
     with_cache,
 )
+from tests.http_client import function
 
 HUB = "inventory-updates"
 

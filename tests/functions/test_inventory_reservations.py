@@ -15,7 +15,6 @@ from tests.functions.inventory_client import (
     ADMIN,
     ENTERPRISE,
     availability,
-    function,
     put_node,
     put_supply,
     reservation_action,
@@ -23,6 +22,7 @@ from tests.functions.inventory_client import (
     service_over,
     store_registry,  # noqa: F401
 )
+from tests.http_client import function
 
 
 @pytest.fixture

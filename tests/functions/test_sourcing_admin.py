@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import azure.functions as func
 import pytest
 
 from shared.adapters.tokens import mint_local_token
@@ -13,33 +11,7 @@ from shared.bootstrap import Registry
 from shared.security import INVENTORY_ADMIN, SOURCING_ADMIN
 from shared.sourcing.demo import demo_carrier_services, demo_rules
 from tests.conftest import TEST_SIGNING_KEY
-from tests.functions.inventory_client import Response, function
-
-
-def call(
-    name: str,
-    method: str,
-    path: str,
-    *,
-    body: Any = None,
-    route: dict[str, str] | None = None,
-    params: dict[str, str] | None = None,
-    token: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    sent = {"Content-Type": "application/json", **(headers or {})}
-    if token is not None:
-        sent["Authorization"] = f"Bearer {token}"
-    req = func.HttpRequest(
-        method=method,
-        url=f"http://localhost/api/{path}",
-        body=json.dumps(body).encode() if body is not None else b"",
-        headers=sent,
-        params=params or {},
-        route_params=route or {},
-    )
-    return Response(function(name)(req))
-
+from tests.http_client import Response, call
 
 ADMIN = mint_local_token(TEST_SIGNING_KEY, subject="ops-1", roles=[SOURCING_ADMIN])
 OTHER = mint_local_token(TEST_SIGNING_KEY, subject="ops-2", roles=[INVENTORY_ADMIN])

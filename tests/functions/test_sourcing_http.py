@@ -16,7 +16,7 @@ from shared.inventory.model import Location, NodeType, ShipNodeSpec, SupplySpec
 from shared.security import INVENTORY_ADMIN, SOURCING_ADMIN
 from shared.sourcing.demo import seed_sourcing
 from tests.conftest import TEST_SIGNING_KEY
-from tests.functions.inventory_client import Response, call
+from tests.http_client import Response, call
 
 ENTERPRISE = "BEAUTY_US"
 ADMIN = mint_local_token(TEST_SIGNING_KEY, subject="ops-1", roles=[SOURCING_ADMIN])

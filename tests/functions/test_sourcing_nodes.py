@@ -12,8 +12,8 @@ from shared.bootstrap import Registry
 from shared.inventory.model import Location, NodeType, ShipNodeSpec, SupplySpec
 from shared.sourcing.model import RuleCriteria, SourcingRule
 from tests.functions.inventory_client import ADMIN as INVENTORY_ADMIN
-from tests.functions.inventory_client import call
 from tests.functions.test_sourcing_http import ENTERPRISE, cart, demo, options
+from tests.http_client import call
 
 __all__ = ["demo"]
 

@@ -41,7 +41,6 @@ class Quiet:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Registry, DevHostHandle]]:
     reg = Registry(embedded_settings(tmp_path))
-    function_app.app.functions_bindings = {}
     with bootstrap.use_registry(reg), running_devhost(function_app.app) as handle:
         seed_catalog_products(reg.catalog(), 20)
         seed_inventory_data(reg.inventory(), "BEAUTY_US", demo_skus(20))

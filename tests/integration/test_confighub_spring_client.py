@@ -62,7 +62,6 @@ def host(
             "REDIS_KEY_PREFIX": unique_prefix,
         }
     reg = Registry(embedded_settings(tmp_path, **overrides))
-    function_app.app.functions_bindings = {}  # the host indexes the app again
     with bootstrap.use_registry(reg), running_devhost(function_app.app) as handle:
         with httpx.Client(base_url=handle.base_url, headers=ADMIN, timeout=10) as http:
             for body in SEED:

@@ -38,9 +38,7 @@ def served(
 
 
 def app() -> Any:
-    """The product app, ready to be indexed again: ``FunctionApp.get_functions``
-    refuses a second indexing in one process, and each devhost indexes it."""
-    function_app.app.functions_bindings = {}
+    """The product app; each devhost start indexes it afresh."""
     return function_app.app
 
 
