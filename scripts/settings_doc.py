@@ -35,7 +35,8 @@ def rows() -> list[tuple[str, str, str]]:
         names = setting_names(field) or [name.upper()]
         default = field.default
         shown = "" if default is None else str(default)
-        out.append((" or ".join(f"`{n}`" for n in names), shown, field.description or ""))
+        desc = (field.description or "").replace("|", "\\|")
+        out.append((" or ".join(f"`{n}`" for n in names), shown.replace("|", "\\|"), desc))
     return out
 
 
@@ -55,7 +56,12 @@ def sample() -> str:
         names = setting_names(field) or [name.upper()]
         default = field.default
         values[names[0]] = "" if default is None else str(default)
-    return json.dumps({"IsEncrypted": False, "Values": values}, indent=2) + "\n"
+    document = {
+        "IsEncrypted": False,
+        "Values": values,
+        "Host": {"LocalHttpPort": 7071, "CORS": "*"},
+    }
+    return json.dumps(document, indent=2) + "\n"
 
 
 if __name__ == "__main__":

@@ -29,75 +29,186 @@ LOCAL_ONLY: JsonDict = {"azure": "local-only"}
 
 
 class Settings(BaseSettings):
+    # An empty value means "not set": local.settings.json lists every setting, most blank.
     model_config = SettingsConfigDict(
-        case_sensitive=False, extra="ignore", frozen=True, populate_by_name=True
+        case_sensitive=False,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+        env_ignore_empty=True,
     )
 
     # --- general -------------------------------------------------------------------
     service_id: str = Field(
-        "commerce-functions", alias="SERVICE_ID", json_schema_extra=AZURE_OPTIONAL
+        "commerce-functions",
+        alias="SERVICE_ID",
+        description="`serviceId` stamped on every published event",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     local_data_dir: Path = Field(
-        Path(".local"), alias="LOCAL_DATA_DIR", json_schema_extra=LOCAL_ONLY
+        Path(".local"),
+        alias="LOCAL_DATA_DIR",
+        description="where the embedded stores, the local signing key and leases live",
+        json_schema_extra=LOCAL_ONLY,
     )
-    azure_client_id: str | None = Field(None, alias="AZURE_CLIENT_ID", json_schema_extra=IN_AZURE)
+    azure_client_id: str | None = Field(
+        None,
+        alias="AZURE_CLIENT_ID",
+        description="client id of the app's user-assigned managed identity (Azure)",
+        json_schema_extra=IN_AZURE,
+    )
 
     # --- SQL (confighub) -----------------------------------------------------------
     sql_url: str = Field(
-        "sqlite:///.local/confighub.db", alias="SQL_URL", json_schema_extra=IN_AZURE
+        "sqlite:///.local/confighub.db",
+        alias="SQL_URL",
+        description=(
+            "ConfigHub database: `mysql+pymysql://user@host:3306/confighub?ssl_verify_cert=true` "
+            "in Azure, or `sqlite:///...` (embedded)"
+        ),
+        json_schema_extra=IN_AZURE,
     )
     sql_auth: Literal["password", "entra"] = Field(
-        "password", alias="SQL_AUTH", json_schema_extra=IN_AZURE
+        "password",
+        alias="SQL_AUTH",
+        description=(
+            "`entra`: each MySQL connection uses a fresh Entra token of the managed identity as "
+            "password; `password`: the URL's password (local servers only)"
+        ),
+        json_schema_extra=IN_AZURE,
     )
     sql_pool_size: int = Field(
-        5, ge=1, le=100, alias="SQL_POOL_SIZE", json_schema_extra=AZURE_OPTIONAL
+        5,
+        ge=1,
+        le=100,
+        alias="SQL_POOL_SIZE",
+        description="SQLAlchemy connection pool size per worker",
+        json_schema_extra=AZURE_OPTIONAL,
     )
 
     # --- Cosmos DB -----------------------------------------------------------------
     cosmos_endpoint: str | None = Field(
         None,
         validation_alias=AliasChoices("COSMOS_ENDPOINT", "CosmosConnection__accountEndpoint"),
+        description="Cosmos DB account endpoint; absent means the embedded document store",
         json_schema_extra=IN_AZURE,
     )
-    cosmos_key: str | None = Field(None, alias="COSMOS_KEY", json_schema_extra=LOCAL_ONLY)
-    cosmos_database: str = Field("commerce", alias="COSMOS_DATABASE", json_schema_extra=IN_AZURE)
-    cosmos_verify_tls: bool = Field(True, alias="COSMOS_VERIFY_TLS", json_schema_extra=LOCAL_ONLY)
-    cosmos_create_containers: bool = Field(
-        False, alias="COSMOS_CREATE_CONTAINERS", json_schema_extra=LOCAL_ONLY
+    cosmos_key: str | None = Field(
+        None,
+        alias="COSMOS_KEY",
+        description="account key, for local servers only (Azure uses the managed identity)",
+        json_schema_extra=LOCAL_ONLY,
     )
-    documents_path: Path | None = Field(None, alias="DOCUMENTS_PATH", json_schema_extra=LOCAL_ONLY)
+    cosmos_database: str = Field(
+        "commerce",
+        alias="COSMOS_DATABASE",
+        description="Cosmos DB database name",
+        json_schema_extra=IN_AZURE,
+    )
+    cosmos_verify_tls: bool = Field(
+        True,
+        alias="COSMOS_VERIFY_TLS",
+        description="`false` only for a local cosmosdb-server with its self-signed certificate",
+        json_schema_extra=LOCAL_ONLY,
+    )
+    cosmos_create_containers: bool = Field(
+        False,
+        alias="COSMOS_CREATE_CONTAINERS",
+        description=(
+            "create the database and containers on first use (local servers; in Azure the Bicep "
+            "creates them)"
+        ),
+        json_schema_extra=LOCAL_ONLY,
+    )
+    documents_path: Path | None = Field(
+        None,
+        alias="DOCUMENTS_PATH",
+        description="file of the embedded document store (default `LOCAL_DATA_DIR/documents.db`)",
+        json_schema_extra=LOCAL_ONLY,
+    )
     cosmos_container_leases: str = Field(
-        "leases", alias="COSMOS_CONTAINER_LEASES", json_schema_extra=IN_AZURE
+        "leases",
+        alias="COSMOS_CONTAINER_LEASES",
+        description="lease container of the change-feed trigger (partition key `/id`)",
+        json_schema_extra=IN_AZURE,
     )
     cosmos_container_inventory: str = Field(
-        "inventory", alias="COSMOS_CONTAINER_INVENTORY", json_schema_extra=IN_AZURE
+        "inventory",
+        alias="COSMOS_CONTAINER_INVENTORY",
+        description="stock per item and node (`/itemId`)",
+        json_schema_extra=IN_AZURE,
     )
     cosmos_container_ship_nodes: str = Field(
-        "ship_nodes", alias="COSMOS_CONTAINER_SHIP_NODES", json_schema_extra=IN_AZURE
+        "ship_nodes",
+        alias="COSMOS_CONTAINER_SHIP_NODES",
+        description="ship nodes (`/enterpriseCode`)",
+        json_schema_extra=IN_AZURE,
     )
     cosmos_container_reservations: str = Field(
-        "reservations", alias="COSMOS_CONTAINER_RESERVATIONS", json_schema_extra=IN_AZURE
+        "reservations",
+        alias="COSMOS_CONTAINER_RESERVATIONS",
+        description="reservations (`/reservationId`)",
+        json_schema_extra=IN_AZURE,
     )
     cosmos_container_inventory_audit: str = Field(
-        "inventory_audit", alias="COSMOS_CONTAINER_INVENTORY_AUDIT", json_schema_extra=IN_AZURE
+        "inventory_audit",
+        alias="COSMOS_CONTAINER_INVENTORY_AUDIT",
+        description="inventory audit trail (`/referenceValue`)",
+        json_schema_extra=IN_AZURE,
     )
     cosmos_container_carrier_services: str = Field(
-        "carrier_services", alias="COSMOS_CONTAINER_CARRIER_SERVICES", json_schema_extra=IN_AZURE
+        "carrier_services",
+        alias="COSMOS_CONTAINER_CARRIER_SERVICES",
+        description="carrier services and calendars (`/enterpriseCode`)",
+        json_schema_extra=IN_AZURE,
     )
     cosmos_container_sourcing_rules: str = Field(
-        "sourcing_rules", alias="COSMOS_CONTAINER_SOURCING_RULES", json_schema_extra=IN_AZURE
+        "sourcing_rules",
+        alias="COSMOS_CONTAINER_SOURCING_RULES",
+        description="sourcing rules (`/enterpriseCode`)",
+        json_schema_extra=IN_AZURE,
     )
     cosmos_container_products: str = Field(
-        "products", alias="COSMOS_CONTAINER_PRODUCTS", json_schema_extra=IN_AZURE
+        "products",
+        alias="COSMOS_CONTAINER_PRODUCTS",
+        description="local catalog source: products, categories, brands (`/pk`)",
+        json_schema_extra=IN_AZURE,
     )
 
     # --- Cache ---------------------------------------------------------------------
-    redis_url: str | None = Field(None, alias="REDIS_URL", json_schema_extra=LOCAL_ONLY)
-    redis_host: str | None = Field(None, alias="REDIS_HOST", json_schema_extra=IN_AZURE)
-    redis_port: int = Field(6380, alias="REDIS_PORT", json_schema_extra=IN_AZURE)
-    redis_key_prefix: str = Field("", alias="REDIS_KEY_PREFIX", json_schema_extra=AZURE_OPTIONAL)
+    redis_url: str | None = Field(
+        None,
+        alias="REDIS_URL",
+        description=(
+            "Redis URL with credentials, for local servers (`redis://127.0.0.1:6379/0`); absent "
+            "with `REDIS_HOST` means the in-process cache"
+        ),
+        json_schema_extra=LOCAL_ONLY,
+    )
+    redis_host: str | None = Field(
+        None,
+        alias="REDIS_HOST",
+        description=(
+            "Azure Cache for Redis host name: TLS, Entra ID authentication with the managed "
+            "identity"
+        ),
+        json_schema_extra=IN_AZURE,
+    )
+    redis_port: int = Field(
+        6380, alias="REDIS_PORT", description="TLS port of `REDIS_HOST`", json_schema_extra=IN_AZURE
+    )
+    redis_key_prefix: str = Field(
+        "",
+        alias="REDIS_KEY_PREFIX",
+        description="prefix of every cache key (to share one Redis between environments)",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
     cache_max_entries: int = Field(
-        50_000, ge=1, alias="CACHE_MAX_ENTRIES", json_schema_extra=AZURE_OPTIONAL
+        50_000,
+        ge=1,
+        alias="CACHE_MAX_ENTRIES",
+        description="size bound of the in-process cache (LRU beyond it)",
+        json_schema_extra=AZURE_OPTIONAL,
     )
 
     # --- Event Hubs ----------------------------------------------------------------
@@ -106,135 +217,292 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices(
             "EVENTHUB_NAMESPACE", "EventHubConnection__fullyQualifiedNamespace"
         ),
+        description=(
+            "Event Hubs namespace (`<ns>.servicebus.windows.net`); absent means the local bus"
+        ),
         json_schema_extra=IN_AZURE,
     )
     eventhub_connection_string: str | None = Field(
-        None, alias="EVENTHUB_CONNECTION_STRING", json_schema_extra=LOCAL_ONLY
+        None,
+        alias="EVENTHUB_CONNECTION_STRING",
+        description=(
+            "connection string, for tooling outside Azure only (Azure uses the managed identity)"
+        ),
+        json_schema_extra=LOCAL_ONLY,
     )
     hub_config_updates: str = Field(
-        "confighub-config-update", alias="HUB_CONFIG_UPDATES", json_schema_extra=IN_AZURE
+        "confighub-config-update",
+        alias="HUB_CONFIG_UPDATES",
+        description="hub of ConfigHub change events",
+        json_schema_extra=IN_AZURE,
     )
     hub_inventory_updates: str = Field(
-        "inventory-updates", alias="HUB_INVENTORY_UPDATES", json_schema_extra=IN_AZURE
+        "inventory-updates",
+        alias="HUB_INVENTORY_UPDATES",
+        description="hub of inventory events",
+        json_schema_extra=IN_AZURE,
     )
     hub_catalog_updates: str = Field(
-        "product-catalog-updates", alias="HUB_CATALOG_UPDATES", json_schema_extra=IN_AZURE
+        "product-catalog-updates",
+        alias="HUB_CATALOG_UPDATES",
+        description="hub of catalog change events",
+        json_schema_extra=IN_AZURE,
     )
     hub_sourcing_updates: str = Field(
-        "sourcing-options-updates", alias="HUB_SOURCING_UPDATES", json_schema_extra=IN_AZURE
+        "sourcing-options-updates",
+        alias="HUB_SOURCING_UPDATES",
+        description="hub of sourcing answers (no personal data)",
+        json_schema_extra=IN_AZURE,
     )
 
     # --- Security ------------------------------------------------------------------
     auth_mode: Literal["local", "entra"] = Field(
-        "local", alias="AUTH_MODE", json_schema_extra=IN_AZURE
+        "local",
+        alias="AUTH_MODE",
+        description=(
+            "`entra`: bearer tokens are Entra ID access tokens with app roles; `local`: tokens "
+            "signed with the local key"
+        ),
+        json_schema_extra=IN_AZURE,
     )
     auth_local_signing_key: str | None = Field(
-        None, alias="AUTH_LOCAL_SIGNING_KEY", json_schema_extra=LOCAL_ONLY
+        None,
+        alias="AUTH_LOCAL_SIGNING_KEY",
+        description="local HS256 signing key (default: generated once under `LOCAL_DATA_DIR`)",
+        json_schema_extra=LOCAL_ONLY,
     )
-    auth_tenant_id: str | None = Field(None, alias="AUTH_TENANT_ID", json_schema_extra=IN_AZURE)
-    auth_audience: str | None = Field(None, alias="AUTH_AUDIENCE", json_schema_extra=IN_AZURE)
+    auth_tenant_id: str | None = Field(
+        None,
+        alias="AUTH_TENANT_ID",
+        description="Entra tenant whose keys sign the tokens (`AUTH_MODE=entra`)",
+        json_schema_extra=IN_AZURE,
+    )
+    auth_audience: str | None = Field(
+        None,
+        alias="AUTH_AUDIENCE",
+        description=(
+            "expected token audience: the app registration's Application ID URI or client id"
+        ),
+        json_schema_extra=IN_AZURE,
+    )
 
     # --- context settings (each context adds its own below) ---------------------------
     # confighub: default Spring label, env cache TTL, outbox relay, secret names, consumer
     confighub_default_label: str = Field(
-        "main", alias="CONFIGHUB_DEFAULT_LABEL", json_schema_extra=AZURE_OPTIONAL
+        "main",
+        alias="CONFIGHUB_DEFAULT_LABEL",
+        description="label used when a request names none",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     confighub_cache_ttl_seconds: int = Field(
-        300, ge=1, alias="CONFIGHUB_CACHE_TTL_SECONDS", json_schema_extra=AZURE_OPTIONAL
+        300,
+        ge=1,
+        alias="CONFIGHUB_CACHE_TTL_SECONDS",
+        description="lifetime of cached Spring environments (writes and events invalidate sooner)",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     confighub_relay_batch_size: int = Field(
-        100, ge=1, le=1000, alias="CONFIGHUB_RELAY_BATCH_SIZE", json_schema_extra=AZURE_OPTIONAL
+        100,
+        ge=1,
+        le=1000,
+        alias="CONFIGHUB_RELAY_BATCH_SIZE",
+        description="outbox rows the relay publishes per pass",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     confighub_relay_lease_seconds: float = Field(
-        60.0, gt=0, alias="CONFIGHUB_RELAY_LEASE_SECONDS", json_schema_extra=AZURE_OPTIONAL
+        60.0,
+        gt=0,
+        alias="CONFIGHUB_RELAY_LEASE_SECONDS",
+        description="how long one relay holds the outbox before another may take over",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     confighub_secret_pattern: str = Field(
         r"(?i)(password|passwd|secret|token|credential|api[-_.]?key|private[-_.]?key)",
         alias="CONFIGHUB_SECRET_PATTERN",
+        description=(
+            "property names matching this regular expression are secrets: masked in CRUD answers,"
+            " audit and events"
+        ),
         json_schema_extra=AZURE_OPTIONAL,
     )
     confighub_consumer_group: str = Field(
-        "$Default", alias="CONFIGHUB_CONSUMER_GROUP", json_schema_extra=IN_AZURE
+        "$Default",
+        alias="CONFIGHUB_CONSUMER_GROUP",
+        description="consumer group of the cache-invalidation trigger",
+        json_schema_extra=IN_AZURE,
     )
     # inventory: default enterprise, display cap, cache TTL, reservation TTLs, expiry timer
     inventory_default_enterprise: str = Field(
-        "BEAUTY_US", alias="INVENTORY_DEFAULT_ENTERPRISE", json_schema_extra=AZURE_OPTIONAL
+        "BEAUTY_US",
+        alias="INVENTORY_DEFAULT_ENTERPRISE",
+        description="enterprise used when a request names none",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_display_cap: int = Field(
-        50, ge=1, alias="INVENTORY_DISPLAY_CAP", json_schema_extra=AZURE_OPTIONAL
+        50,
+        ge=1,
+        alias="INVENTORY_DISPLAY_CAP",
+        description="highest quantity the anonymous availability API shows",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_cache_ttl_seconds: int = Field(
-        60, ge=1, alias="INVENTORY_CACHE_TTL_SECONDS", json_schema_extra=AZURE_OPTIONAL
+        60,
+        ge=1,
+        alias="INVENTORY_CACHE_TTL_SECONDS",
+        description="lifetime of cached availability (the change feed refreshes sooner)",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_reservation_default_ttl: int = Field(
-        900, ge=1, alias="INVENTORY_RESERVATION_DEFAULT_TTL", json_schema_extra=AZURE_OPTIONAL
+        900,
+        ge=1,
+        alias="INVENTORY_RESERVATION_DEFAULT_TTL",
+        description="seconds a hold lasts when the request gives no `ttlSeconds`",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_reservation_max_ttl: int = Field(
-        86_400, ge=1, alias="INVENTORY_RESERVATION_MAX_TTL", json_schema_extra=AZURE_OPTIONAL
+        86_400,
+        ge=1,
+        alias="INVENTORY_RESERVATION_MAX_TTL",
+        description="longest hold a request may ask for",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_pending_timeout_seconds: int = Field(
-        30, ge=1, alias="INVENTORY_PENDING_TIMEOUT_SECONDS", json_schema_extra=AZURE_OPTIONAL
+        30,
+        ge=1,
+        alias="INVENTORY_PENDING_TIMEOUT_SECONDS",
+        description=(
+            "after this, a reservation attempt that crashed midway is undone by the expiry timer"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_expiry_schedule: str = Field(
-        "0 */1 * * * *", alias="INVENTORY_EXPIRY_SCHEDULE", json_schema_extra=IN_AZURE
+        "0 */1 * * * *",
+        alias="INVENTORY_EXPIRY_SCHEDULE",
+        description="NCRONTAB schedule of the reservation expiry timer",
+        json_schema_extra=IN_AZURE,
     )
     # catalog: GraphQL limits, cache TTLs, demo size, GraphiQL, shopping-context defaults
     catalog_max_cost: int = Field(
-        1000, ge=1, alias="CATALOG_MAX_COST", json_schema_extra=AZURE_OPTIONAL
+        1000,
+        ge=1,
+        alias="CATALOG_MAX_COST",
+        description="highest GraphQL query cost accepted (variables taken into account)",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_max_depth: int = Field(
-        10, ge=2, alias="CATALOG_MAX_DEPTH", json_schema_extra=AZURE_OPTIONAL
+        10,
+        ge=2,
+        alias="CATALOG_MAX_DEPTH",
+        description="deepest GraphQL selection accepted",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_cache_ttl_seconds: int = Field(
-        3600, ge=1, alias="CATALOG_CACHE_TTL_SECONDS", json_schema_extra=AZURE_OPTIONAL
+        3600,
+        ge=1,
+        alias="CATALOG_CACHE_TTL_SECONDS",
+        description="lifetime of cached products, categories and brands (events refresh sooner)",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_availability_ttl_seconds: int = Field(
-        30, ge=0, alias="CATALOG_AVAILABILITY_TTL_SECONDS", json_schema_extra=AZURE_OPTIONAL
+        30,
+        ge=0,
+        alias="CATALOG_AVAILABILITY_TTL_SECONDS",
+        description=(
+            "lifetime of availability cached by the catalog (`InventoryChanged` refreshes sooner)"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_persisted_query_ttl_seconds: int = Field(
         2_592_000,
         ge=1,
         alias="CATALOG_PERSISTED_QUERY_TTL_SECONDS",
+        description="lifetime of registered persisted queries",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_seed_products: int = Field(
-        2000, ge=0, alias="CATALOG_SEED_PRODUCTS", json_schema_extra=AZURE_OPTIONAL
+        2000,
+        ge=0,
+        alias="CATALOG_SEED_PRODUCTS",
+        description="products the demo seed generates",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_graphiql_enabled: bool = Field(
-        True, alias="CATALOG_GRAPHIQL_ENABLED", json_schema_extra=AZURE_OPTIONAL
+        True,
+        alias="CATALOG_GRAPHIQL_ENABLED",
+        description="serve the GraphiQL explorer on `GET /api/graphql` (off in Azure)",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_default_enterprise: str = Field(
-        "BEAUTY_US", alias="CATALOG_DEFAULT_ENTERPRISE", json_schema_extra=AZURE_OPTIONAL
+        "BEAUTY_US",
+        alias="CATALOG_DEFAULT_ENTERPRISE",
+        description="enterprise for availability and promises when a query gives no `@inContext`",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_default_currency: str = Field(
-        "USD", alias="CATALOG_DEFAULT_CURRENCY", json_schema_extra=AZURE_OPTIONAL
+        "USD",
+        alias="CATALOG_DEFAULT_CURRENCY",
+        description="currency of prices when a query gives no `@inContext`",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_consumer_group: str = Field(
-        "$Default", alias="CATALOG_CONSUMER_GROUP", json_schema_extra=IN_AZURE
+        "$Default",
+        alias="CATALOG_CONSUMER_GROUP",
+        description="consumer group of the catalog's cache triggers",
+        json_schema_extra=IN_AZURE,
     )
     # commercetools (catalog source when CTP_PROJECT_KEY is set; the secret is a Key Vault
     # reference in Azure)
     ctp_project_key: str | None = Field(
-        None, alias="CTP_PROJECT_KEY", json_schema_extra=AZURE_OPTIONAL
+        None,
+        alias="CTP_PROJECT_KEY",
+        description=(
+            "commercetools project; when set (with the client), the catalog reads commercetools "
+            "instead of the local source"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
     )
-    ctp_client_id: str | None = Field(None, alias="CTP_CLIENT_ID", json_schema_extra=AZURE_OPTIONAL)
+    ctp_client_id: str | None = Field(
+        None,
+        alias="CTP_CLIENT_ID",
+        description="commercetools API client id",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
     ctp_client_secret: SecretStr | None = Field(
-        None, alias="CTP_CLIENT_SECRET", json_schema_extra=AZURE_OPTIONAL
+        None,
+        alias="CTP_CLIENT_SECRET",
+        description="commercetools API client secret (a Key Vault reference in Azure)",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     ctp_auth_url: str = Field(
         "https://auth.europe-west1.gcp.commercetools.com",
         alias="CTP_AUTH_URL",
+        description="commercetools OAuth2 host of the project's region",
         json_schema_extra=AZURE_OPTIONAL,
     )
     ctp_api_url: str = Field(
         "https://api.europe-west1.gcp.commercetools.com",
         alias="CTP_API_URL",
+        description="commercetools API host of the project's region",
         json_schema_extra=AZURE_OPTIONAL,
     )
-    ctp_scopes: str = Field("", alias="CTP_SCOPES", json_schema_extra=AZURE_OPTIONAL)
-    ctp_locale: str = Field("en-US", alias="CTP_LOCALE", json_schema_extra=AZURE_OPTIONAL)
+    ctp_scopes: str = Field(
+        "",
+        alias="CTP_SCOPES",
+        description="OAuth2 scopes to ask for (default: the client's own)",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    ctp_locale: str = Field(
+        "en-US",
+        alias="CTP_LOCALE",
+        description="locale of names and descriptions read from commercetools",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
     ctp_timeout_seconds: float = Field(
-        5.0, gt=0, alias="CTP_TIMEOUT_SECONDS", json_schema_extra=AZURE_OPTIONAL
+        5.0,
+        gt=0,
+        alias="CTP_TIMEOUT_SECONDS",
+        description="timeout of one commercetools request",
+        json_schema_extra=AZURE_OPTIONAL,
     )
 
     @field_validator("sql_url")
@@ -243,11 +511,6 @@ class Settings(BaseSettings):
         if not (v.startswith("sqlite:///") or v.startswith("mysql+pymysql://")):
             raise ValueError("must start with sqlite:/// or mysql+pymysql://")
         return v
-
-    @field_validator("cosmos_endpoint", "redis_url", "redis_host", "eventhub_namespace")
-    @classmethod
-    def _blank_is_absent(cls, v: str | None) -> str | None:
-        return v or None
 
     @property
     def documents_file(self) -> Path:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,15 @@ def setting_names() -> list[str]:
     names: list[str] = []
     for name, field in Settings.model_fields.items():
         names.extend(module.setting_names(field) or [name.upper()])
+    return names
+
+
+def primary_names() -> list[str]:
+    """The first name of each setting (the others are Azure's connection aliases)."""
+    names = []
+    for name, field in Settings.model_fields.items():
+        alias = field.alias or getattr(field.validation_alias, "choices", [name.upper()])[0]
+        names.append(str(alias))
     return names
 
 
@@ -71,10 +82,35 @@ def test_identity_based_connection_names_are_read(monkeypatch: pytest.MonkeyPatc
     assert s.eventhub_namespace == "ns.servicebus.windows.net"
 
 
-def test_readme_and_sample_name_every_setting() -> None:
+def settings_doc(what: str) -> str:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/settings_doc.py"), what],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout
+
+
+def test_readme_table_is_the_one_the_code_generates() -> None:
     readme = (ROOT / "README.md").read_text()
-    sample = json.loads((ROOT / "local.settings.sample.json").read_text())["Values"]
-    missing_readme = [n for n in setting_names() if f"`{n}`" not in readme]
-    missing_sample = [n for n in setting_names() if n not in sample]
-    assert missing_readme == []
-    assert missing_sample == []
+    table = settings_doc("table").strip()
+    assert table in readme
+    assert [n for n in setting_names() if f"`{n}`" not in table] == []
+
+
+def test_sample_settings_are_the_ones_the_code_generates() -> None:
+    sample = (ROOT / "local.settings.sample.json").read_text()
+    assert sample == settings_doc("sample")
+    values = json.loads(sample)["Values"]
+    assert [n for n in primary_names() if n not in values] == []
+
+
+def test_sample_settings_select_the_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample's blank values mean "not set", so copying it changes nothing."""
+    for name in setting_names():
+        monkeypatch.delenv(name, raising=False)
+    defaults = load_settings()
+    for name, value in json.loads(settings_doc("sample"))["Values"].items():
+        monkeypatch.setenv(name, value)
+    assert load_settings() == defaults
