@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.ports import DocumentContainer, DocumentStore
+from shared.adapters.cache_memory import MemoryCache
+from shared.adapters.cache_redis import RedisCache
+from shared.ports import Cache, DocumentContainer, DocumentStore
 from tests.contract.documents_support import DOCS, PRODUCTS, cosmos_store, embedded_store
 
 
@@ -33,3 +35,23 @@ def seeded(products: DocumentContainer) -> DocumentContainer:
     for doc in DOCS:
         products.create(doc)
     return products
+
+
+@pytest.fixture(params=["memory", "redis"])
+def cache(request: pytest.FixtureRequest) -> Iterator[Cache]:
+    """The Cache port on both adapters; Redis keys live under a unique prefix, removed after."""
+    if request.param == "memory":
+        yield MemoryCache(max_entries=1_000)
+        return
+    url: str = request.getfixturevalue("redis_url")
+    prefix: str = request.getfixturevalue("unique_prefix")
+    redis_cache = RedisCache.from_url(url, prefix=prefix)
+    yield redis_cache
+    import redis
+
+    client = redis.Redis.from_url(url)
+    leftovers = list(client.scan_iter(match=prefix + "*"))
+    if leftovers:
+        client.delete(*leftovers)
+    client.close()
+    redis_cache.close()

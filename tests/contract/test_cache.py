@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,25 +15,6 @@ from shared.adapters.cache_memory import MemoryCache
 from shared.adapters.cache_redis import RedisCache
 from shared.errors import BadRequest, ConfigurationError, Unavailable
 from shared.ports import Cache
-
-
-@pytest.fixture(params=["memory", "redis"])
-def cache(request: pytest.FixtureRequest) -> Iterator[Cache]:
-    if request.param == "memory":
-        yield MemoryCache(max_entries=1_000)
-        return
-    url: str = request.getfixturevalue("redis_url")
-    prefix: str = request.getfixturevalue("unique_prefix")
-    redis_cache = RedisCache.from_url(url, prefix=prefix)
-    yield redis_cache
-    import redis
-
-    client = redis.Redis.from_url(url)
-    leftovers = list(client.scan_iter(match=prefix + "*"))
-    if leftovers:
-        client.delete(*leftovers)
-    client.close()
-    redis_cache.close()
 
 
 def eventually(predicate: Callable[[], bool], within: float = 5.0) -> bool:

@@ -1,6 +1,6 @@
 """The Cache port's batch writes (``set_many``, ``set_many_if_newer``) on both adapters.
 
-Split from test_cache.py for size; its ``cache`` fixture (both adapters) is reused here.
+Split from test_cache.py for size; the ``cache`` fixture (both adapters) is in conftest.py.
 Each batch must mean exactly what the single-key writes mean, key by key, and cost one
 round trip on Redis: counted here at the socket, so a loop of single writes fails.
 """
@@ -18,10 +18,7 @@ from shared.adapters.cache_memory import MemoryCache
 from shared.adapters.cache_redis import RedisCache
 from shared.errors import BadRequest, Unavailable
 from shared.ports import Cache
-from tests.contract import test_cache
 from tests.contract.test_cache import FakeClock, eventually
-
-cache = test_cache.cache
 
 
 def test_set_many_writes_every_entry_and_drops_versions(cache: Cache) -> None:

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from shared.adapters.cache_memory import MemoryCache
-from shared.adapters.cache_redis import RedisCache
 from shared.adapters.documents_embedded import EmbeddedDocumentStore
 from shared.catalog.cache import CacheTtls, CatalogCache, product_key
 from shared.catalog.generator import build_brands, build_categories, build_product, iter_products
@@ -16,25 +14,6 @@ from shared.catalog.local_source import LocalCatalogSource
 from shared.catalog.source import StockLevel
 from shared.ports import Cache
 from tests.functions.catalog_helpers import Counting
-
-
-@pytest.fixture(params=["memory", "redis"])
-def cache(request: pytest.FixtureRequest) -> Iterator[Cache]:
-    if request.param == "memory":
-        yield MemoryCache(max_entries=1_000)
-        return
-    url: str = request.getfixturevalue("redis_url")
-    prefix: str = request.getfixturevalue("unique_prefix")
-    redis_cache = RedisCache.from_url(url, prefix=prefix)
-    yield redis_cache
-    import redis
-
-    client = redis.Redis.from_url(url)
-    leftovers = list(client.scan_iter(match=prefix + "*"))
-    if leftovers:
-        client.delete(*leftovers)
-    client.close()
-    redis_cache.close()
 
 
 @pytest.fixture
