@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import certifi
 import redis
 from redis.auth.err import RequestTokenErr, TokenRenewalErr
 from redis.exceptions import RedisError
@@ -84,10 +85,15 @@ class RedisCache:
             (ENTRA_SCOPE,),
             app_kwargs={"managed_identity_client_id": client_id} if client_id else {},
         )
+        # The token is a password: the server's certificate and host name are verified
+        # (redis-py 5 does not check the host name unless told to).
         client = redis.Redis(
             host=host,
             port=port,
             ssl=True,
+            ssl_cert_reqs="required",
+            ssl_check_hostname=True,
+            ssl_ca_certs=certifi.where(),
             credential_provider=provider,
             decode_responses=True,
             **_TIMEOUTS,

@@ -2,22 +2,58 @@
 
 Schema changes are Alembic revisions under ``shared/migrations/versions``; each context
 adds its own. ``migrate()`` brings a database to head and is safe to run repeatedly.
+
+MySQL over TLS always verifies the server: its certificate against a CA bundle (certifi's
+Mozilla roots, which hold the roots Azure Database for MySQL chains to, or the URL's
+``ssl_ca``) and its host name. pymysql alone verifies nothing when it is given no CA, and
+``ssl_verify_cert`` without ``ssl_verify_identity`` skips the host name, so the URL's
+``ssl_*`` options are read here into one verifying context. An Entra token is a password:
+with ``SQL_AUTH=entra`` TLS is on whatever the URL says.
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+import certifi
+from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared.errors import Unavailable
+from shared.errors import ConfigurationError, Unavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 MYSQL_ENTRA_SCOPE = "https://ossrdbms-aad.database.windows.net/.default"
+_FALSE = frozenset({"0", "false", "no", "none", "off"})
+
+
+def mysql_tls(url: URL, *, required: bool) -> tuple[URL, ssl.SSLContext | None]:
+    """The URL without its ``ssl_*`` options, and the verifying context they ask for (or
+    that ``required`` imposes); ``None`` when the connection is plain (local servers)."""
+    options = {k: v for k, v in url.query.items() if k.startswith("ssl")}
+    if not options and not required:
+        return url, None
+    for name in ("ssl_verify_cert", "ssl_verify_identity", "ssl_check_hostname"):
+        value = options.get(name)
+        if isinstance(value, str) and value.lower() in _FALSE:
+            raise ConfigurationError(
+                f"SQL_URL: {name}={value} is refused: TLS to MySQL always verifies the server"
+            )
+    known = {"ssl_ca", "ssl_verify_cert", "ssl_verify_identity", "ssl_check_hostname"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ConfigurationError(f"SQL_URL: unsupported TLS option(s) {', '.join(unknown)}")
+    ca = options.get("ssl_ca")
+    try:
+        context = ssl.create_default_context(cafile=ca if isinstance(ca, str) else certifi.where())
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigurationError(f"SQL_URL: ssl_ca cannot be read ({exc})") from None
+    context.check_hostname = True
+    context.verify_mode = ssl.CERT_REQUIRED
+    return url.difference_update_query(list(options)), context
 
 
 class SqlDatabase:
@@ -62,11 +98,12 @@ class SqlDatabase:
 
             return engine
 
+        url, context = mysql_tls(self._url, required=self._token_provider is not None)
         connect_args: dict[str, Any] = {"charset": "utf8mb4"}
-        if self._token_provider is not None:
-            connect_args["ssl"] = {"ca": None}
+        if context is not None:
+            connect_args["ssl"] = context
         engine = create_engine(
-            self._url,
+            url,
             pool_pre_ping=True,
             pool_size=self._pool_size,
             pool_recycle=1800,
