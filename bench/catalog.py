@@ -27,7 +27,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,10 @@ import azure.functions as func
 import function_app
 from shared import bootstrap
 from shared.bootstrap import Registry
-from shared.catalog.cache import availability_key, product_key
+from shared.catalog.cache import product_key
 from shared.catalog.demo import seed_catalog_products
 from shared.catalog.generator import demo_skus, iter_products
+from shared.catalog.stock import availability_key, enterprise_mark_key, sku_mark_key
 from shared.inventory.demo import seed_inventory_data
 from shared.settings import Settings
 from shared.sourcing.demo import seed_sourcing
@@ -176,21 +177,20 @@ def main() -> None:
     with bootstrap.use_registry(reg):
         call(DETAIL, {"id": ten[-1].product_id})  # schema, taxonomy, persisted pieces
         counts.clear()
-        cold = [timed(lambda pid=pid: call(DETAIL, {"id": pid})) for pid in cold_ids]
+        cold = [timed(functools.partial(call, DETAIL, {"id": pid})) for pid in cold_ids]
         cold_trips = _per_query(counts, len(cold_ids))
         hot = cold_ids[0]
         counts.clear()
         warm = [timed(lambda: call(DETAIL, {"id": hot})) for _ in range(args.rounds)]
         warm_trips = _per_query(counts, args.rounds)
-        detail_keys = [product_key(hot)] + [
-            availability_key(ENTERPRISE, s)
-            for s in next(p for p in ten if p.product_id == hot).skus
-        ]
+        hot_skus = next(p for p in ten if p.product_id == hot).skus
+        detail_keys = [product_key(hot), *stock_keys(hot_skus)]
         raw_detail = [timed(lambda: cache.get_many(detail_keys)) for _ in range(args.rounds)]
 
         page = call(LISTING)["data"]["products"]["edges"]
-        listing_keys = [product_key(e["node"]["productId"]) for e in page] + [
-            availability_key(ENTERPRISE, v["sku"]) for e in page for v in e["node"]["variants"]
+        listing_keys = [
+            *(product_key(e["node"]["productId"]) for e in page),
+            *stock_keys([v["sku"] for e in page for v in e["node"]["variants"]]),
         ]
         counts.clear()
         listing = [timed(lambda: call(LISTING)) for _ in range(args.rounds)]
@@ -217,6 +217,13 @@ def main() -> None:
         f"listing {len(listing_keys)} keys p50 {pct(raw_listing, 50):.3f} ms"
     )
     seeding.close()
+
+
+def stock_keys(skus: Sequence[str]) -> list[str]:
+    """What the catalog reads for the availability of ``skus``: each entry with its
+    SKU's stock mark, and the enterprise's mark."""
+    entries = [availability_key(ENTERPRISE, s) for s in skus]
+    return [*entries, *(sku_mark_key(s) for s in skus), enterprise_mark_key(ENTERPRISE)]
 
 
 def cold_pages(rounds: int) -> list[float]:

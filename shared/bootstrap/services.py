@@ -50,8 +50,12 @@ def build_confighub(reg: Registry) -> ConfigHubService:
 
 
 def build_inventory(reg: Registry) -> InventoryService:
+    """Its writes also mark the catalog's copy of their stock stale (read-your-writes
+    for the storefront); the marks need only the cache, never the catalog's source."""
+    from shared.bootstrap.bridges import CatalogMarkingInventory
+    from shared.catalog.stock import StockMarks
     from shared.inventory.repository import ContainerNames, InventoryRepository
-    from shared.inventory.service import InventoryConfig, InventoryService
+    from shared.inventory.service import InventoryConfig
 
     s = reg.settings
     repo = InventoryRepository(
@@ -63,7 +67,7 @@ def build_inventory(reg: Registry) -> InventoryService:
             audit=s.cosmos_container_inventory_audit,
         ),
     )
-    return InventoryService(
+    return CatalogMarkingInventory(
         repo,
         reg.cache(),
         InventoryConfig(
@@ -77,6 +81,7 @@ def build_inventory(reg: Registry) -> InventoryService:
             service_id=s.service_id,
         ),
         reg.events(),
+        marks=StockMarks(reg.cache(), s.catalog_availability_ttl_seconds),
     )
 
 

@@ -2,19 +2,21 @@
 
 Products are guarded by their own version: a reader that fetched version 4 can never
 overwrite the version 5 an admin write or an event refresh put there. Lists (categories,
-brands) and availability have no single version, so their entries carry the instant the
+brands) and lookups have no single version, so their entries carry the instant the
 backend read began: a read that started earlier always loses to one that started later.
+Availability has its own module (``stock.py``) with the same stamps.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from shared.catalog.model import Brand, Category, Product, Variant
-from shared.catalog.source import AvailabilityLookup, CatalogSource, StockLevel
+from shared.catalog.source import CatalogSource
 from shared.ports import Cache
 
 PREFIX = "catalog:"
@@ -32,17 +34,22 @@ def sku_key(sku: str) -> str:
     return f"{PREFIX}sku:{sku}"
 
 
-def availability_key(enterprise: str, sku: str) -> str:
-    return f"{PREFIX}availability:{enterprise}:{sku}"
-
-
 CATEGORIES_KEY = f"{PREFIX}categories"
 BRANDS_KEY = f"{PREFIX}brands"
 
 
+_last_stamp = 0
+_stamp_lock = threading.Lock()
+
+
 def read_stamp() -> int:
-    """Version for entries without one of their own: when the backend read began (µs)."""
-    return time.time_ns() // 1000
+    """Version for entries without one of their own: when the backend read began (µs).
+    Strictly increasing within a process, so two events a microsecond apart (a write's
+    mark, the next read) still order."""
+    global _last_stamp
+    with _stamp_lock:
+        _last_stamp = max(time.time_ns() // 1000, _last_stamp + 1)
+        return _last_stamp
 
 
 @dataclass(frozen=True)
@@ -184,58 +191,6 @@ class CatalogCache:
         self.cache.set_if_newer(BRANDS_KEY, _dump(items), stamp, self.ttls.taxonomy)
         return items
 
-    # --- availability ----------------------------------------------------------------
-    def stock_levels(
-        self, lookup: AvailabilityLookup, enterprise: str, skus: Sequence[str]
-    ) -> dict[str, StockLevel | None]:
-        """Cached levels, and one lookup for the misses; ``None`` = unknown to inventory.
-
-        With an availability TTL of 0 the catalog keeps no copy and every request asks
-        inventory, whose own cache is invalidated on its write path: read-your-writes
-        for stock at the price of one more cache round trip per page."""
-        wanted = list(dict.fromkeys(skus))
-        if self.ttls.availability <= 0:
-            fetched = lookup.get_stock_levels(enterprise, wanted)
-            return {sku: fetched.get(sku) for sku in wanted}
-        hits = self.cache.get_many([availability_key(enterprise, s) for s in wanted])
-        levels: dict[str, StockLevel | None] = {}
-        for sku in wanted:
-            entry = hits.get(availability_key(enterprise, sku))
-            if isinstance(entry, dict):
-                levels[sku] = _level(entry)
-        missing = [s for s in wanted if s not in levels]
-        if missing:
-            levels.update(self.refresh_stock_levels(lookup, enterprise, missing))
-        return levels
-
-    def refresh_stock_levels(
-        self, lookup: AvailabilityLookup, enterprise: str, skus: Sequence[str]
-    ) -> dict[str, StockLevel | None]:
-        stamp = read_stamp()
-        fetched: Mapping[str, StockLevel] = lookup.get_stock_levels(enterprise, skus)
-        if self.ttls.availability <= 0:
-            return {sku: fetched.get(sku) for sku in skus}
-        out: dict[str, StockLevel | None] = {sku: fetched.get(sku) for sku in skus}
-        if out:
-            self.cache.set_many_if_newer(
-                {availability_key(enterprise, s): (_entry(lv), stamp) for s, lv in out.items()},
-                self.ttls.availability,
-            )
-        return out
-
 
 def _dump(items: Sequence[Category | Brand]) -> list[dict[str, Any]]:
     return [i.model_dump(mode="json", by_alias=True) for i in items]
-
-
-def _entry(level: StockLevel | None) -> dict[str, Any]:
-    """``known: false`` is cached too: a SKU inventory does not know is asked once."""
-    if level is None:
-        return {"known": False}
-    return {"known": True, "status": level.status, "available": level.available}
-
-
-def _level(entry: dict[str, Any]) -> StockLevel | None:
-    if not entry.get("known"):
-        return None
-    return StockLevel(status=str(entry["status"]), available=entry.get("available"))

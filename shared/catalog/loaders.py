@@ -23,6 +23,7 @@ from shared.catalog.source import (
     DeliveryQuery,
     StockLevel,
 )
+from shared.catalog.stock import StockCache
 from shared.errors import DomainError, Unavailable
 
 log = logging.getLogger("catalog.loaders")
@@ -74,11 +75,13 @@ class RequestLoaders:
     def __init__(
         self,
         catalog: CatalogCache,
+        stock: StockCache,
         shopping: ShoppingContext,
         availability: AvailabilityLookup | None,
         delivery: DeliveryLookup | None,
     ) -> None:
         self.catalog = catalog
+        self.stock_cache = stock
         self.shopping = shopping
         self._availability = availability
         self._delivery = delivery
@@ -123,7 +126,7 @@ class RequestLoaders:
         if sku not in batch:
             batch.append(sku)
         try:
-            levels = self.catalog.stock_levels(self._availability, self.shopping.enterprise, batch)
+            levels = self.stock_cache.levels(self._availability, self.shopping.enterprise, batch)
         except Exception as exc:  # noqa: BLE001 - one failed backend degrades one field
             error = _degraded(exc, "availability is", "AVAILABILITY_UNAVAILABLE")
             self._stock_failed.update(dict.fromkeys(batch, error))
@@ -137,9 +140,7 @@ class RequestLoaders:
             raise Unavailable("availability is not configured", code="AVAILABILITY_UNAVAILABLE")
         missing = [s for s in dict.fromkeys(skus) if s not in self._stock]
         if missing:
-            levels = self.catalog.stock_levels(
-                self._availability, self.shopping.enterprise, missing
-            )
+            levels = self.stock_cache.levels(self._availability, self.shopping.enterprise, missing)
             self._stock.update({s: levels.get(s) for s in missing})
         return {s: self._stock[s] for s in skus}
 

@@ -16,7 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from shared.catalog import graphql_exec as gx
-from shared.catalog.cache import CacheTtls, CatalogCache, availability_key, product_key
+from shared.catalog.cache import CacheTtls, CatalogCache, product_key
 from shared.catalog.listing import ScanLimits
 from shared.catalog.loaders import RequestLoaders, ShoppingContext
 from shared.catalog.model import GraphQLRequest, Product, ProductDraft
@@ -27,6 +27,7 @@ from shared.catalog.source import (
     DeliveryLookup,
     WritableCatalogSource,
 )
+from shared.catalog.stock import StockCache
 from shared.errors import Conflict, RuleViolation
 from shared.events import EventEnvelope, new_event
 from shared.ports import Cache, EventPublisher
@@ -70,7 +71,9 @@ class CatalogService:
         self.availability = availability
         self.delivery = delivery
         self.options = options or CatalogOptions()
-        self.catalog = CatalogCache(cache, source, ttls or CacheTtls())
+        ttls = ttls or CacheTtls()
+        self.catalog = CatalogCache(cache, source, ttls)
+        self.stock = StockCache(cache, ttls.availability)
 
     # --- GraphQL ---------------------------------------------------------------------
     @staticmethod
@@ -101,7 +104,9 @@ class CatalogService:
         variables = request.variables or {}
         operation = gx.find_operation(document, request.operation_name)
         shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
-        loaders = RequestLoaders(self.catalog, shopping, self.availability, self.delivery)
+        loaders = RequestLoaders(
+            self.catalog, self.stock, shopping, self.availability, self.delivery
+        )
         context = RequestContext(source=self.source, loaders=loaders, scan=self.options.scan)
         return gx.execute(
             schema,
@@ -249,14 +254,10 @@ class CatalogService:
             sku = str(event.payload.get("itemId") or event.subject)
             enterprise = str(event.payload.get("enterpriseCode") or self.options.default_enterprise)
             by_enterprise.setdefault(enterprise, set()).add(sku)
-        refreshed = 0
-        for enterprise, skus in by_enterprise.items():
-            keys = {availability_key(enterprise, s): s for s in sorted(skus)}
-            held = [keys[k] for k in self.cache.get_many(list(keys))]
-            if held:
-                self.catalog.refresh_stock_levels(self.availability, enterprise, held)
-                refreshed += len(held)
-        return refreshed
+        return sum(
+            self.stock.refresh_held(self.availability, enterprise, sorted(skus))
+            for enterprise, skus in by_enterprise.items()
+        )
 
 
 class _Reply(Exception):

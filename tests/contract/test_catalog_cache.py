@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from shared.catalog.cache import CacheTtls, CatalogCache, product_key
 from shared.catalog.generator import build_brands, build_categories, build_product, iter_products
 from shared.catalog.local_source import LocalCatalogSource
 from shared.catalog.source import StockLevel
+from shared.catalog.stock import MARK_GRACE_SECONDS, StockCache, StockMarks
 from shared.ports import Cache
 from tests.functions.catalog_helpers import Counting
 
@@ -75,13 +76,14 @@ def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counting) 
     catalog = CatalogCache(counted, source, CacheTtls())  # type: ignore[arg-type]
     ids = [f"prod-00000{n}" for n in range(1, 7)]
     assert sorted(catalog.get_products(ids)) == ids
-    assert catalog.stock_levels(Stock(), "E", ["A", "B", "C"]) == {
+    assert StockCache(counted, 30).levels(Stock(), "E", ["A", "B", "C"]) == {
         "A": StockLevel("IN_STOCK", 9),
         "B": None,
         "C": None,
     }
     assert dict(counted.calls) == {"get_many": 2, "set_many_if_newer": 2}
-    assert cache.get_many(["catalog:availability:E:A", "catalog:availability:E:B"]) == {
+    stored = cache.get_many(["catalog:availability:E:A", "catalog:availability:E:B"])
+    assert {k: {f: v for f, v in e.items() if f != "at"} for k, e in stored.items()} == {
         "catalog:availability:E:A": {"known": True, "status": "IN_STOCK", "available": 9},
         "catalog:availability:E:B": {"known": False},
     }
@@ -122,33 +124,85 @@ class Stock:
         return {s: self.levels[s] for s in skus if s in self.levels}
 
 
-def test_stock_levels_cache_unknown_skus_and_refresh(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+def test_stock_levels_cache_unknown_skus_and_refresh(cache: Cache) -> None:
+    stocks = StockCache(cache, 30)
     stock = Stock()
-    assert catalog.stock_levels(stock, "E", ["A", "B"]) == {
-        "A": StockLevel("IN_STOCK", 9),
-        "B": None,
-    }
-    assert catalog.stock_levels(stock, "E", ["A", "B"]) == {
-        "A": StockLevel("IN_STOCK", 9),
-        "B": None,
-    }
+    assert stocks.levels(stock, "E", ["A", "B"]) == {"A": StockLevel("IN_STOCK", 9), "B": None}
+    assert stocks.levels(stock, "E", ["A", "B"]) == {"A": StockLevel("IN_STOCK", 9), "B": None}
     assert stock.calls == 1
     stock.levels["A"] = StockLevel("OUT_OF_STOCK", 0)
-    catalog.refresh_stock_levels(stock, "E", ["A"])
-    assert catalog.stock_levels(stock, "E", ["A"]) == {"A": StockLevel("OUT_OF_STOCK", 0)}
-    assert catalog.stock_levels(stock, "OTHER", ["A"]) == {"A": StockLevel("OUT_OF_STOCK", 0)}
+    assert stocks.refresh_held(stock, "E", ["A", "Z"]) == 1
+    assert stocks.levels(stock, "E", ["A"]) == {"A": StockLevel("OUT_OF_STOCK", 0)}
+    assert stocks.levels(stock, "OTHER", ["A"]) == {"A": StockLevel("OUT_OF_STOCK", 0)}
     assert stock.calls == 3
 
 
-def test_availability_ttl_zero_keeps_no_copy(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls(availability=0))  # type: ignore[arg-type]
+def test_availability_ttl_zero_keeps_no_copy(cache: Cache) -> None:
+    stocks = StockCache(cache, 0)
     stock = Stock()
-    assert catalog.stock_levels(stock, "E", ["A", "B"]) == {
-        "A": StockLevel("IN_STOCK", 9),
-        "B": None,
-    }
+    assert stocks.levels(stock, "E", ["A", "B"]) == {"A": StockLevel("IN_STOCK", 9), "B": None}
     stock.levels["A"] = StockLevel("LOW_STOCK", 1)
-    assert catalog.stock_levels(stock, "E", ["A"]) == {"A": StockLevel("LOW_STOCK", 1)}
+    StockMarks(cache, 0).items_changed(["A"])
+    assert stocks.levels(stock, "E", ["A"]) == {"A": StockLevel("LOW_STOCK", 1)}
+    assert stocks.refresh_held(stock, "E", ["A"]) == 0
     assert stock.calls == 2
-    assert cache.get_many(["catalog:availability:E:A", "catalog:availability:E:B"]) == {}
+    assert (
+        cache.get_many(
+            ["catalog:availability:E:A", "catalog:availability:E:B", "catalog:stock-mark:sku:A"]
+        )
+        == {}
+    )
+
+
+class SlowStock(Stock):
+    """A reader whose inventory read answers the old level, and then, before the reader
+    stores it, lets ``meanwhile`` run (the write that changes the stock)."""
+
+    def __init__(self, meanwhile: Callable[[], None]) -> None:
+        super().__init__()
+        self.meanwhile = meanwhile
+
+    def get_stock_levels(
+        self, enterprise_code: str, skus: Sequence[str]
+    ) -> Mapping[str, StockLevel]:
+        old = super().get_stock_levels(enterprise_code, skus)
+        self.meanwhile()
+        return old
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        lambda marks: marks.items_changed(["A"]),
+        lambda marks: marks.enterprise_changed("E"),
+    ],
+    ids=["sku", "enterprise"],
+)
+def test_a_mark_outranks_entries_read_before_it(
+    cache: Cache, mark: Callable[[StockMarks], None]
+) -> None:
+    """An acknowledged write leaves a mark; an entry whose read began earlier, even one
+    stored after the mark, is never trusted again; a read after the mark is."""
+    stocks, marks, fresh = StockCache(cache, 30), StockMarks(cache, 30), Stock()
+    fresh.levels["A"] = StockLevel("OUT_OF_STOCK", 0)
+    assert stocks.levels(Stock(), "E", ["A", "B"]) == {"A": StockLevel("IN_STOCK", 9), "B": None}
+    racing = SlowStock(lambda: mark(marks))
+    assert stocks.refresh(racing, "E", ["A"]) == {"A": StockLevel("IN_STOCK", 9)}
+    assert stocks.levels(fresh, "E", ["A"]) == {"A": StockLevel("OUT_OF_STOCK", 0)}
+    assert fresh.calls == 1
+    assert stocks.levels(fresh, "E", ["A"]) == {"A": StockLevel("OUT_OF_STOCK", 0)}
+    assert fresh.calls == 1
+    assert stocks.levels(fresh, "OTHER", ["B"]) == {"B": None}
+
+
+def test_marks_are_one_write_and_outlive_the_entries(cache: Cache) -> None:
+    counted = Counting(cache)
+    marks = StockMarks(counted, 30)  # type: ignore[arg-type]
+    marks.items_changed(["A", "B", "A"])
+    marks.items_changed([])
+    assert dict(counted.calls) == {"set_many_if_newer": 1}
+    assert marks.ttl == 30 + MARK_GRACE_SECONDS
+    assert sorted(cache.get_many(["catalog:stock-mark:sku:A", "catalog:stock-mark:sku:B"])) == [
+        "catalog:stock-mark:sku:A",
+        "catalog:stock-mark:sku:B",
+    ]
