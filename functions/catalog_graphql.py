@@ -2,7 +2,8 @@
 
 GET answers persisted queries (``extensions`` with a sha256 hash) and plain queries, and
 serves the GraphiQL explorer when no query is given and ``CATALOG_GRAPHIQL_ENABLED``.
-GET runs queries only, so a link can never trigger a mutation.
+GET runs queries only, so a link can never trigger a mutation: a mutation sent by GET
+is a 405 naming POST.
 """
 
 from __future__ import annotations
@@ -57,4 +58,4 @@ def graphql(call: Call[GraphQLRequest | None, GraphQLQueryString, None]) -> Repl
         answer = registry.catalog().execute_query(request, queries_only=True)
     else:
         answer = registry.catalog().execute_query(call.body or GraphQLRequest())
-    return Reply(answer.status, answer.body)
+    return Reply(answer.status, answer.body, headers=answer.headers)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ MAX_QUERY_CHARS = 20_000
 class GraphQLResponse:
     status: int
     body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
@@ -120,6 +121,16 @@ class _AriadneLog(logging.LoggerAdapter[logging.Logger]):
 _ARIADNE_LOG = _AriadneLog(log, {})
 
 
+def mutation_on_get() -> GraphQLResponse:
+    """GraphQL over HTTP: a mutation sent by GET is 405 naming POST, said plainly
+    (graphql-core's own refusal talks about operation names)."""
+    return GraphQLResponse(
+        405,
+        error_body("GET runs queries only: send a mutation by POST", "METHOD_NOT_ALLOWED"),
+        {"Allow": "POST"},
+    )
+
+
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
@@ -148,7 +159,6 @@ def execute(
     *,
     max_cost: int,
     max_depth: int,
-    queries_only: bool,
 ) -> GraphQLResponse:
     from ariadne import graphql_sync
 
@@ -164,7 +174,6 @@ def execute(
         query_document=document,
         validation_rules=limit_rules(max_cost, max_depth, request.variables),
         error_formatter=format_error,
-        require_query=queries_only,
         logger=_ARIADNE_LOG,
     )
     return GraphQLResponse(400 if _rejected(body) else 200, body)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType
 
 from shared.catalog import graphql_exec as gx
 from shared.catalog.cache import CacheTtls, CatalogCache, product_key
@@ -103,6 +103,8 @@ class CatalogService:
             return gx.GraphQLResponse(400, {"errors": [formatted]})
         variables = request.variables or {}
         operation = gx.find_operation(document, request.operation_name)
+        if queries_only and operation is not None and operation.operation is OperationType.MUTATION:
+            return gx.mutation_on_get()
         shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
         loaders = RequestLoaders(
             self.catalog, self.stock, shopping, self.availability, self.delivery
@@ -115,7 +117,6 @@ class CatalogService:
             context,
             max_cost=self.options.max_cost,
             max_depth=self.options.max_depth,
-            queries_only=queries_only,
         )
 
     def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext:

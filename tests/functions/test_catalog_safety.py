@@ -252,6 +252,49 @@ def test_get_with_query_and_variables(h: Harness) -> None:
     )
 
 
+MUTATION_ON_GET = {
+    "message": "GET runs queries only: send a mutation by POST",
+    "extensions": {"code": "METHOD_NOT_ALLOWED"},
+}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"query": "mutation { rename }"},
+        {"query": "mutation Rename { rename }", "operationName": "Rename"},
+        {"query": "query Q { brands { slug } } mutation M { rename }", "operationName": "M"},
+    ],
+    ids=["anonymous", "named", "chosen-among-two"],
+)
+def test_get_with_a_mutation_is_405_naming_post(h: Harness, params: dict[str, str]) -> None:
+    resp = http("GET", "graphql", params=params)
+    assert (resp.status_code, resp.headers.get("Allow")) == (405, "POST")
+    assert json.loads(resp.get_body()) == {"errors": [MUTATION_ON_GET]}
+
+
+def test_get_with_a_persisted_mutation_is_405(h: Harness) -> None:
+    query = "mutation Rename { rename }"
+    persisted = {
+        "persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}
+    }
+    resp = http("GET", "graphql", params={"query": query, "extensions": json.dumps(persisted)})
+    assert (resp.status_code, json.loads(resp.get_body())) == (405, {"errors": [MUTATION_ON_GET]})
+
+
+def test_get_picks_the_query_of_a_document_that_also_has_a_mutation(h: Harness) -> None:
+    resp = http(
+        "GET",
+        "graphql",
+        params={
+            "query": 'query Q { brand(slug: "kiln-studio") { name } } mutation M { rename }',
+            "operationName": "Q",
+        },
+    )
+    assert resp.status_code == 200
+    assert json.loads(resp.get_body()) == {"data": {"brand": {"name": "Kiln Studio"}}}
+
+
 def test_get_with_malformed_variables_is_400(h: Harness) -> None:
     resp = http("GET", "graphql", params={"query": "{ brands { slug } }", "variables": "{oops"})
     body = json.loads(resp.get_body())
