@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from shared import bootstrap
 from shared.errors import (
     BadRequest,
+    ConfigurationError,
     Conflict,
     DomainError,
     Forbidden,
@@ -57,6 +58,9 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (RuleViolation, 422),
     (PreconditionRequired, 428),
     (Unavailable, 503),
+    # A missing or invalid setting: the caller broke no rule, the service cannot serve.
+    # The message names the setting, never its value.
+    (ConfigurationError, 503),
 )
 
 

@@ -12,6 +12,7 @@ from functions._http import Call, QueryModel, Reply, WireModel, endpoint
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
 from shared.errors import (
+    ConfigurationError,
     Conflict,
     DomainError,
     NotFound,
@@ -37,6 +38,10 @@ class Route(WireModel):
     item_id: str
 
 
+class LineRoute(WireModel):
+    line: int
+
+
 @endpoint(body=Body, query=Query, route=Route, roles=["Inventory.Admin"])
 def echo(call: Call[Body, Query, Route]) -> Reply:
     return Reply(
@@ -49,6 +54,11 @@ def echo(call: Call[Body, Query, Route]) -> Reply:
             "caller": call.caller,
         },
     )
+
+
+@endpoint(route=LineRoute)
+def line(call: Call[None, None, LineRoute]) -> Reply:
+    return Reply(200, {"line": call.route.line})
 
 
 RAISED: dict[str, Exception] = {}
@@ -121,6 +131,9 @@ def test_parses_body_query_and_route(registry: Registry) -> None:
             id="unknown-field",
         ),
         pytest.param(b'{"quantity": 1}', {}, "VALIDATION_FAILED", "itemId", id="missing-field"),
+        pytest.param(b"[1, 2]", {}, "VALIDATION_FAILED", "", id="json-array"),
+        pytest.param(b"null", {}, "VALIDATION_FAILED", "", id="json-null"),
+        pytest.param(b"\xff\xfe{}", {}, "MALFORMED_JSON", None, id="not-utf8"),
         pytest.param(
             b'{"itemId": "A", "quantity": 1}',
             {"limit": "ten"},
@@ -147,6 +160,39 @@ def test_bad_input_is_a_400_envelope(
     assert set(error) == {"code", "message", "details"}
     if field is not None:
         assert [d["field"] for d in error["details"]] == [field]
+
+
+@pytest.mark.parametrize(
+    ("route", "status", "body"),
+    [
+        pytest.param({"line": "3"}, 200, {"line": 3}, id="number"),
+        pytest.param(
+            {"line": "three"},
+            400,
+            {
+                "error": {
+                    "code": "VALIDATION_FAILED",
+                    "message": "invalid route",
+                    "details": [
+                        {
+                            "location": "route",
+                            "field": "line",
+                            "message": "Input should be a valid integer, unable to parse string "
+                            "as an integer",
+                        }
+                    ],
+                }
+            },
+            id="not-a-number",
+        ),
+    ],
+)
+def test_route_parameters_are_parsed(
+    registry: Registry, route: dict[str, str], status: int, body: dict[str, Any]
+) -> None:
+    resp = line(request(route=route))
+    assert resp.status_code == status
+    assert decode(resp) == body
 
 
 @pytest.mark.parametrize(
@@ -191,6 +237,12 @@ def test_auth_failures(registry: Registry, token: str | None, status: int, code:
         pytest.param(RuleViolation("too many", code="LIMIT"), 422, "LIMIT", id="422"),
         pytest.param(PreconditionRequired("If-Match"), 428, "PRECONDITION_REQUIRED", id="428"),
         pytest.param(Unavailable("down"), 503, "UNAVAILABLE", id="503"),
+        pytest.param(
+            ConfigurationError("AUTH_TENANT_ID and AUTH_AUDIENCE are required"),
+            503,
+            "CONFIGURATION_ERROR",
+            id="503-misconfigured",
+        ),
         pytest.param(DomainError("generic"), 422, "DOMAIN_ERROR", id="base"),
     ],
 )
