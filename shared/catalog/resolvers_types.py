@@ -97,6 +97,11 @@ def resolve_size(obj: Variant, _: GraphQLResolveInfo) -> str | None:
     return obj.attribute("size")
 
 
+@variant.field("media")
+def resolve_variant_media(obj: Variant, _: GraphQLResolveInfo) -> list[Media]:
+    return sorted(obj.media, key=lambda m: m.sort_order)
+
+
 @variant.field("price")
 def resolve_variant_price(obj: Variant, info: GraphQLResolveInfo) -> Money | None:
     return obj.price(ctx(info).loaders.shopping.currency)

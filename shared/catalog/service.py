@@ -8,6 +8,7 @@ consumers) up to date, with version guards so replays and reordering change noth
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from shared.catalog.source import (
     WritableCatalogSource,
 )
 from shared.catalog.stock import StockCache
-from shared.errors import Conflict, RuleViolation
+from shared.errors import BadRequest, Conflict, RuleViolation
 from shared.events import EventEnvelope, new_event
 from shared.ports import Cache, EventPublisher
 
@@ -39,6 +40,7 @@ CATEGORIES_CHANGED = "CategoriesChanged"
 BRANDS_CHANGED = "BrandsChanged"
 INVENTORY_CHANGED = "InventoryChanged"
 PERSISTED_PREFIX = "catalog:pq:"
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,10 @@ class CatalogService:
         operation = gx.find_operation(document, request.operation_name)
         if queries_only and operation is not None and operation.operation is OperationType.MUTATION:
             return gx.mutation_on_get()
-        shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
+        try:
+            shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
+        except BadRequest as error:
+            return gx.GraphQLResponse(400, gx.error_body(error.message, error.code))
         loaders = RequestLoaders(
             self.catalog, self.stock, shopping, self.availability, self.delivery
         )
@@ -120,7 +125,14 @@ class CatalogService:
         )
 
     def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext:
+        """A currency that is not a code would silently null every price; say so."""
         currency = str(arguments.get("currency") or self.options.default_currency).upper()
+        if not _CURRENCY.fullmatch(currency):
+            raise BadRequest(
+                "@inContext currency must be an ISO 4217 code such as USD, "
+                f"got {arguments.get('currency')!r}",
+                code="INVALID_ARGUMENT",
+            )
         return ShoppingContext(
             enterprise=str(arguments.get("enterprise") or self.options.default_enterprise),
             currency=currency,

@@ -185,6 +185,32 @@ def test_unpriced_currency_gives_null_prices(h: Harness) -> None:
     assert data["product"] == {"priceRange": None, "variants": [{"price": None}]}
 
 
+@pytest.mark.parametrize(
+    "currency", ["US Dollars", "US", "$", ""], ids=["words", "two-letters", "symbol", "empty"]
+)
+def test_a_currency_that_is_not_a_code_is_refused_before_anything_runs(
+    h: Harness, currency: str
+) -> None:
+    result = gql(
+        'query($c: String) @inContext(currency: $c) { product(productId: "prod-000001") { name } }',
+        {"c": currency},
+    )
+    if currency == "":
+        assert ok(result) == {"product": {"name": "Glow Lip Balm"}}
+        return
+    assert result == {
+        "errors": [
+            {
+                "message": "@inContext currency must be an ISO 4217 code such as USD, "
+                f"got {currency!r}",
+                "extensions": {"code": "INVALID_ARGUMENT"},
+            }
+        ],
+        "_status": 400,
+    }
+    assert h.source.total == 0
+
+
 # --- pagination -----------------------------------------------------------------------
 PAGE = """query($first: Int, $after: String) { products(first: $first, after: $after) {
   pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
