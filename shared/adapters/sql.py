@@ -114,7 +114,12 @@ class SqlDatabase:
 
             @event.listens_for(engine, "do_connect")
             def _entra_password(_d: Any, _r: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
-                cparams["password"] = provider.get_token(MYSQL_ENTRA_SCOPE).token
+                try:
+                    cparams["password"] = provider.get_token(MYSQL_ENTRA_SCOPE).token
+                except Exception as exc:  # noqa: BLE001 - any credential failure is the same
+                    raise Unavailable(
+                        f"no Entra token for MySQL (managed identity: {type(exc).__name__})"
+                    ) from None
 
         return engine
 
@@ -124,9 +129,13 @@ class SqlDatabase:
 
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with self.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        try:
+            with self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except SQLAlchemyError as exc:
+            # First use of an unreachable server: a 503 the caller may retry, not a 500.
+            raise Unavailable(f"sql database unreachable ({type(exc).__name__})") from None
 
     def check(self) -> str:
         try:

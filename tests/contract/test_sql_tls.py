@@ -50,6 +50,13 @@ class IdentityCredential:
         return Token(TOKEN)
 
 
+class NoIdentity:
+    """azure-identity's credential where no managed identity answers."""
+
+    def get_token(self, *scopes: str) -> Token:
+        raise RuntimeError("ManagedIdentityCredential: no response from the IMDS endpoint")
+
+
 @dataclass(frozen=True)
 class Pki:
     ca_file: Path
@@ -332,3 +339,28 @@ def test_url_options_that_weaken_tls_are_refused_naming_the_setting(
     with pytest.raises(ConfigurationError) as info:
         db.engine  # noqa: B018 - the engine is built on first use
     assert info.value.message == message
+
+
+def test_no_entra_token_is_unavailable_and_no_login_is_sent(server_factory: Any, pki: Pki) -> None:
+    server = server_factory("trusted")
+    db = SqlDatabase(
+        f"mysql+pymysql://app-identity@127.0.0.1:{server.port}/confighub?ssl_ca={pki.ca_file}",
+        token_provider=NoIdentity(),
+    )
+    try:
+        with pytest.raises(Unavailable) as info:
+            db.migrate()
+    finally:
+        db.dispose()
+    assert info.value.message == "no Entra token for MySQL (managed identity: RuntimeError)"
+    assert server.steps == []
+
+
+def test_migrate_against_an_unreachable_server_is_unavailable() -> None:
+    db = SqlDatabase("mysql+pymysql://app@127.0.0.1:1/confighub")
+    try:
+        with pytest.raises(Unavailable) as info:
+            db.migrate()
+    finally:
+        db.dispose()
+    assert info.value.message == "sql database unreachable (OperationalError)"
