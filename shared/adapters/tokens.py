@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 from collections.abc import Iterable
@@ -10,7 +11,7 @@ from typing import Any
 
 import jwt
 
-from shared.errors import Unauthorized
+from shared.errors import ConfigurationError, Unauthorized
 from shared.ports import Principal
 
 LOCAL_ISSUER = "commerce-devhost"
@@ -80,15 +81,28 @@ class EntraTokenVerifier:
 
 
 def local_signing_key(configured: str | None, data_dir: Path) -> str:
-    """The configured key, or one generated once and kept under the local data dir."""
+    """The configured key, or one generated once and kept under the local data dir.
+
+    The file is created exclusively and owner-only in one step, so ``seed``, ``serve`` and
+    ``token`` started together agree on one key, and no other user can read it meanwhile.
+    """
     if configured:
         return configured
     path = data_dir / "signing.key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+    for _ in range(100):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)  # another process created the file and is writing it
+    raise ConfigurationError(f"{path} is empty: delete it, or set AUTH_LOCAL_SIGNING_KEY")
 
 
 def mint_local_token(
