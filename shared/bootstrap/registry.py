@@ -32,6 +32,7 @@ class Registry:
         self._explicit_settings = settings
         self._lock = threading.RLock()
         self._built: dict[str, Any] = {}
+        self._building: dict[str, threading.Lock] = {}
 
     # --- plumbing ------------------------------------------------------------------
     @property
@@ -42,13 +43,20 @@ class Registry:
         return self._explicit_settings or get_settings()
 
     def _once(self, name: str, factory: Callable[[], T]) -> T:
+        """Build ``name`` once. Each piece has its own lock: a build that waits on a
+        server (the SQL migration) holds back only the callers of that piece."""
         built = self._built.get(name)
         if built is not None:
             return cast(T, built)
         with self._lock:
-            if name not in self._built:
-                self._built[name] = factory()
-            return cast(T, self._built[name])
+            building = self._building.setdefault(name, threading.Lock())
+        with building:
+            built = self._built.get(name)
+            if built is None:
+                built = factory()
+                with self._lock:
+                    self._built[name] = built
+            return cast(T, built)
 
     def override(self, **pieces: Any) -> None:
         """Replace built pieces by name (``documents=...``, ``cache=...``)."""

@@ -122,3 +122,36 @@ def test_threads_racing_the_first_use_build_each_port_once(
         assert {id(documents) for _, documents in got} == {id(registry.documents())}
     finally:
         registry.close()
+
+
+class StuckCache(MemoryCache):
+    """A cache whose construction waits until the test lets it go, as a build that waits
+    on an unreachable server does."""
+
+    entered = threading.Event()
+    release = threading.Event()
+
+    def __init__(self, max_entries: int) -> None:
+        StuckCache.entered.set()
+        StuckCache.release.wait(timeout=30)
+        super().__init__(max_entries=max_entries)
+
+
+def test_a_stuck_build_holds_back_only_its_own_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shared.adapters.cache_memory.MemoryCache", StuckCache)
+    StuckCache.entered.clear()
+    StuckCache.release.clear()
+    registry = Registry(Settings(LOCAL_DATA_DIR=tmp_path))
+    cache_user = threading.Thread(target=registry.cache)
+    cache_user.start()
+    try:
+        assert StuckCache.entered.wait(timeout=30)
+        documents_built = threading.Event()
+        threading.Thread(target=lambda: (registry.documents(), documents_built.set())).start()
+        assert documents_built.wait(timeout=30)
+    finally:
+        StuckCache.release.set()
+        cache_user.join()
+        registry.close()
