@@ -57,6 +57,10 @@ class CacheTtls:
     products: int = 3600
     taxonomy: int = 3600
     lookups: int = 3600
+    misses: int = 60
+    """A slug or SKU the source does not know: long enough to absorb a crawler walking
+    dead links, short enough for products created in commercetools (whose changes reach
+    this app only through events) to show up soon."""
     availability: int = 30
 
 
@@ -85,10 +89,15 @@ class CatalogCache:
             found.update((product.product_id, product) for product in fetched)
         return found
 
-    def put_products(self, products: Sequence[Product]) -> set[str]:
+    def put_products(
+        self, products: Sequence[Product], *, with_lookups: bool = False, read_at: int = 0
+    ) -> set[str]:
         """Version-guarded writes of products, one cache round trip for all of them (a
         cold page of 50 is one write); the ids written. Reads leave slug and SKU lookups
-        to ``find_product_id``, so a cold page writes nothing else."""
+        to ``find_product_id``, so a cold page writes nothing else; ``with_lookups`` (the
+        write path, the change events) also points each product's slug and SKUs at it,
+        stamped ``read_at`` (default: now), replacing a cached miss or a rename's old
+        owner."""
         if not products:
             return set()
         written = self.cache.set_many_if_newer(
@@ -98,17 +107,17 @@ class CatalogCache:
             },
             self.ttls.products,
         )
+        if with_lookups:
+            stamp = read_at or read_stamp()
+            lookups = {slug_key(p.slug): (p.product_id, stamp) for p in products} | {
+                sku_key(s): (p.product_id, stamp) for p in products for s in p.skus
+            }
+            self.cache.set_many_if_newer(lookups, self.ttls.lookups)
         return {p.product_id for p in products if product_key(p.product_id) in written}
 
     def put_product(self, product: Product, *, with_lookups: bool = False) -> bool:
-        """Version-guarded write of a product; ``with_lookups`` also points its slug at
-        it (the write path, after a rename)."""
-        written = product.product_id in self.put_products([product])
-        if written and with_lookups:
-            self.cache.set_if_newer(
-                slug_key(product.slug), product.product_id, product.version, self.ttls.lookups
-            )
-        return written
+        """Version-guarded write of a product (and its lookups, see ``put_products``)."""
+        return product.product_id in self.put_products([product], with_lookups=with_lookups)
 
     def refresh_product(self, product_id: str) -> Product | None:
         """Re-read from the source; a product that is gone is evicted."""
@@ -127,7 +136,7 @@ class CatalogCache:
             return None
         cached = self.cache.get(key)
         if isinstance(cached, str):
-            return cached
+            return cached or None
         return self._lookup_source(key, slug=slug, sku=sku)
 
     def find_product_id_fresh(
@@ -137,10 +146,11 @@ class CatalogCache:
         return self._lookup_source(key, slug=slug, sku=sku)
 
     def _lookup_source(self, key: str, *, slug: str | None, sku: str | None) -> str | None:
+        """The answer is cached either way; a miss as ``""`` for ``ttls.misses``."""
         stamp = read_stamp()
         found = self.source.find_product_id(slug=slug, sku=sku)
-        if found is not None:
-            self.cache.set_if_newer(key, found, stamp, self.ttls.lookups)
+        ttl = self.ttls.lookups if found is not None else self.ttls.misses
+        self.cache.set_if_newer(key, found or "", stamp, ttl)
         return found
 
     def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
@@ -152,9 +162,10 @@ class CatalogCache:
         if not wanted:
             return frozenset()
         hits = self.cache.get_many([sku_key(s) for s in wanted])
-        owners = {s: pid for s in wanted if isinstance(pid := hits.get(sku_key(s)), str)}
+        known = {s: pid for s in wanted if isinstance(pid := hits.get(sku_key(s)), str)}
+        owners = {s: pid for s, pid in known.items() if pid}
         for sku in wanted:
-            if sku not in owners and (pid := self._lookup_source(sku_key(sku), slug=None, sku=sku)):
+            if sku not in known and (pid := self._lookup_source(sku_key(sku), slug=None, sku=sku)):
                 owners[sku] = pid
         variants = self._variants(set(owners.values()))
         stale = [s for s in owners if s not in variants]

@@ -46,14 +46,17 @@ def resolve_product_ref(
     context: RequestContext, *, product_id: str | None, slug: str | None, sku: str | None
 ) -> Product | None:
     """A cached slug or SKU lookup may be stale after a rename; the loaded product must
-    still carry it, else the source is asked again."""
+    still carry it, else the source is asked again. A miss (cached or not) is final:
+    asking again would make every dead link cost two source lookups."""
     kind, value = _exactly_one(productId=product_id, slug=slug, sku=sku)
     loaders = context.loaders
     if kind == "productId":
         return loaders.products([value])[0]
     lookup = {"slug": value} if kind == "slug" else {"sku": value}
     pid = loaders.catalog.find_product_id(**lookup)
-    product = loaders.products([pid])[0] if pid else None
+    if pid is None:
+        return None
+    product = loaders.products([pid])[0]
     if product is not None and _carries(product, kind, value):
         return product
     pid = loaders.catalog.find_product_id_fresh(**lookup)

@@ -17,7 +17,7 @@ from typing import Any
 from graphql import GraphQLError, OperationType
 
 from shared.catalog import graphql_exec as gx
-from shared.catalog.cache import CacheTtls, CatalogCache, product_key
+from shared.catalog.cache import CacheTtls, CatalogCache, product_key, read_stamp
 from shared.catalog.listing import ScanLimits
 from shared.catalog.loaders import RequestLoaders, ShoppingContext
 from shared.catalog.model import GraphQLRequest, Product, ProductDraft
@@ -186,6 +186,13 @@ class CatalogService:
                 "products are managed in commercetools; this source is read-only",
                 code="CATALOG_READ_ONLY",
             )
+        owner = source.find_product_id(slug=draft.slug)
+        if owner is not None and owner != product_id:
+            raise Conflict(
+                f"slug {draft.slug!r} belongs to product {owner!r}",
+                code="SLUG_TAKEN",
+                details={"slug": draft.slug, "productId": owner},
+            )
         for sku in draft.skus:
             owner = source.find_product_id(sku=sku)
             if owner is not None and owner != product_id:
@@ -248,8 +255,9 @@ class CatalogService:
         ]
         if not stale:
             return 0
+        read_at = read_stamp()
         found = self.source.get_products(stale)
-        self.catalog.put_products(found)
+        self.catalog.put_products(found, with_lookups=True, read_at=read_at)
         gone = set(stale) - {p.product_id for p in found}
         if gone:
             self.cache.delete_many([product_key(pid) for pid in stale if pid in gone])

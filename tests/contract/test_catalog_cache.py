@@ -105,6 +105,37 @@ def test_slug_lookup_is_cached(cache: Cache, source: Counting) -> None:
     assert source.calls["find_product_id"] == 1
 
 
+@pytest.mark.parametrize("key", ["slug", "sku"])
+def test_an_unknown_slug_or_sku_is_asked_once(cache: Cache, source: Counting, key: str) -> None:
+    """A crawler walking unknown URLs costs one source lookup per name, not one each."""
+    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    assert catalog.find_product_id(**{key: "nope"}) is None
+    assert catalog.find_product_id(**{key: "nope"}) is None
+    assert catalog.hazmat_skus(["nope"]) == frozenset()
+    assert source.calls["find_product_id"] == (1 if key == "sku" else 2)
+    assert cache.get_versioned(f"catalog:{key}:nope") is not None
+
+
+def test_a_product_written_here_replaces_cached_misses(cache: Cache, source: Counting) -> None:
+    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    new = build_product(42).model_copy(update={"version": 1})
+    assert catalog.find_product_id(slug=new.slug) is None
+    assert catalog.find_product_id(sku=new.skus[0]) is None
+    catalog.put_product(new, with_lookups=True)
+    assert catalog.find_product_id(slug=new.slug) == "prod-000042"
+    assert [catalog.find_product_id(sku=s) for s in new.skus] == ["prod-000042"] * len(new.skus)
+    assert source.calls["find_product_id"] == 2
+
+
+def test_lookups_follow_products_refreshed_by_events(cache: Cache, source: Counting) -> None:
+    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    new = build_product(43)
+    assert catalog.find_product_id(slug=new.slug) is None
+    catalog.put_products([new], with_lookups=True)
+    assert catalog.find_product_id(slug=new.slug) == "prod-000043"
+    assert source.calls["find_product_id"] == 1
+
+
 def test_taxonomy_is_one_entry_each(cache: Cache, source: Counting) -> None:
     catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
     assert catalog.categories() == catalog.categories() == source.list_categories()

@@ -89,6 +89,47 @@ def test_media_come_in_sort_order_whatever_order_they_were_sent(h: Harness) -> N
     }
 
 
+def test_a_product_created_after_a_miss_is_found_by_the_next_query(h: Harness) -> None:
+    """Misses are cached (a crawler walking dead links asks the source once per name),
+    yet the admin write replaces them before it answers."""
+    query = '{ a: product(slug: "lumen-tint") { name } b: product(sku: "SKU-900000-01") { name } }'
+    assert gql(query)["data"] == {"a": None, "b": None}
+    assert gql(query)["data"] == {"a": None, "b": None}
+    assert h.source.calls["find_product_id"] == 2
+    body = draft(
+        1,
+        name="Lumen Tint",
+        slug="lumen-tint",
+        variants=[{**draft(1)["variants"][0], "sku": "SKU-900000-01", "variantId": "p9-v1"}],
+    )
+    assert put("prod-900000", body, token(CATALOG_ADMIN)).status_code == 200
+    h.reset_counts()
+    assert gql(query)["data"] == {"a": {"name": "Lumen Tint"}, "b": {"name": "Lumen Tint"}}
+    assert h.source.calls["find_product_id"] == 0
+
+
+def test_a_renamed_product_frees_its_old_slug_and_slugs_stay_unique(h: Harness) -> None:
+    old = build_product(2).slug
+    by_slug = "query($s: String) { product(slug: $s) { productId } }"
+    assert gql(by_slug, {"s": old})["data"] == {"product": {"productId": "prod-000002"}}
+    assert (
+        put("prod-000002", draft(2, slug="renamed-balm"), token(CATALOG_ADMIN)).status_code == 200
+    )
+    assert gql(by_slug, {"s": old})["data"] == {"product": None}
+    assert gql(by_slug, {"s": "renamed-balm"})["data"] == {"product": {"productId": "prod-000002"}}
+    assert put("prod-000003", draft(3, slug=old), token(CATALOG_ADMIN)).status_code == 200
+    assert gql(by_slug, {"s": old})["data"] == {"product": {"productId": "prod-000003"}}
+    taken = put("prod-000004", draft(4, slug="renamed-balm"), token(CATALOG_ADMIN))
+    assert (taken.status_code, json.loads(taken.get_body())["error"]) == (
+        409,
+        {
+            "code": "SLUG_TAKEN",
+            "message": "slug 'renamed-balm' belongs to product 'prod-000002'",
+            "details": {"slug": "renamed-balm", "productId": "prod-000002"},
+        },
+    )
+
+
 def test_new_product_then_stale_if_match(h: Harness) -> None:
     body = draft(
         1,
@@ -120,9 +161,18 @@ def test_new_product_then_stale_if_match(h: Harness) -> None:
         (token(CATALOG_ADMIN), {**draft(), "slug": "Not A Slug"}, 400, "VALIDATION_FAILED"),
         (token(CATALOG_ADMIN), {**draft(), "variants": []}, 400, "VALIDATION_FAILED"),
         (token(CATALOG_ADMIN), {**draft(), "colour": "red"}, 400, "VALIDATION_FAILED"),
-        (token(CATALOG_ADMIN), draft(2), 409, "SKU_TAKEN"),
+        (token(CATALOG_ADMIN), draft(2, slug="fresh-slug"), 409, "SKU_TAKEN"),
+        (token(CATALOG_ADMIN), draft(1, slug=build_product(2).slug), 409, "SLUG_TAKEN"),
     ],
-    ids=["no-token", "wrong-role", "bad-slug", "no-variants", "unknown-field", "sku-of-another"],
+    ids=[
+        "no-token",
+        "wrong-role",
+        "bad-slug",
+        "no-variants",
+        "unknown-field",
+        "sku-of-another",
+        "slug-of-another",
+    ],
 )
 def test_upsert_rejections(
     h: Harness, headers: dict[str, str], body: Any, status: int, code: str
