@@ -24,6 +24,7 @@ from graphql import (
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
+    value_from_ast_untyped,
 )
 
 PAGE = {"complexity": 1, "multipliers": ["first"]}
@@ -121,6 +122,20 @@ def cost_rule(max_cost: int, variables: dict[str, Any] | None) -> type[ASTValida
             return [m for m in found if m > 0]
 
     return CatalogCost
+
+
+def with_defaults(
+    operation: OperationDefinitionNode | None, variables: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The variables as the operation will run with them: ``query($n: Int = 100)`` sent
+    without ``n`` pages by 100, so its cost must count 100 (ariadne's validator sees only
+    the values sent)."""
+    given = dict(variables or {})
+    for definition in operation.variable_definitions if operation is not None else ():
+        name = definition.variable.name.value
+        if name not in given and definition.default_value is not None:
+            given[name] = value_from_ast_untyped(definition.default_value)
+    return given
 
 
 def limit_rules(

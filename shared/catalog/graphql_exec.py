@@ -22,7 +22,7 @@ from graphql import (
 )
 from graphql.execution.values import get_directive_values
 
-from shared.catalog.cost import limit_rules
+from shared.catalog.cost import limit_rules, with_defaults
 from shared.catalog.model import GraphQLRequest
 from shared.errors import ConfigurationError, DomainError, Unavailable
 
@@ -172,7 +172,11 @@ def execute(
         data,
         context_value=context,
         query_document=document,
-        validation_rules=limit_rules(max_cost, max_depth, request.variables),
+        validation_rules=limit_rules(
+            max_cost,
+            max_depth,
+            with_defaults(find_operation(document, request.operation_name), request.variables),
+        ),
         error_formatter=format_error,
         logger=_ARIADNE_LOG,
     )

@@ -38,11 +38,14 @@ def decode_cursor(cursor: str) -> int:
     return offset
 
 
-def check_first(first: int) -> None:
-    if not 0 <= first <= MAX_PAGE:
+def check_first(first: int | None) -> int:
+    """``first: null`` is legal GraphQL for a nullable argument, and not a page size."""
+    if first is None or not 0 <= first <= MAX_PAGE:
+        got = "null" if first is None else first
         raise BadRequest(
-            f"first must be between 0 and {MAX_PAGE}, got {first}", code="INVALID_ARGUMENT"
+            f"first must be between 0 and {MAX_PAGE}, got {got}", code="INVALID_ARGUMENT"
         )
+    return first
 
 
 @dataclass(frozen=True)
@@ -80,27 +83,27 @@ def list_products(
     loaders: RequestLoaders,
     search: ProductSearch,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     in_stock: bool = False,
     limits: ScanLimits | None = None,
 ) -> Connection:
-    check_first(first)
+    size = check_first(first)
     start = decode_cursor(after) + 1 if after else 0
     if in_stock:
         return _in_stock_page(
-            source, loaders, search, first=first, start=start, limits=limits or ScanLimits()
+            source, loaders, search, first=size, start=start, limits=limits or ScanLimits()
         )
-    page = source.search_products(search, offset=start, limit=first + 1)
+    page = source.search_products(search, offset=start, limit=size + 1)
     ids = list(page.product_ids)
-    loaded = loaders.products(ids[:first])
+    loaded = loaders.products(ids[:size])
     edges = [(encode_cursor(start + i), p) for i, p in enumerate(loaded) if p is not None]
     total = page.total
 
     def count() -> int:
         return total if total is not None else source.count_products(search)
 
-    return Connection(edges, len(ids) > first, start > 0, count)
+    return Connection(edges, len(ids) > size, start > 0, count)
 
 
 def has_stock(product: Product, loaders: RequestLoaders) -> bool:

@@ -99,10 +99,10 @@ def _price(value: str | None, name: str) -> Decimal | None:
 def resolve_products(
     _: None,
     info: GraphQLResolveInfo,
-    first: int = 20,
+    first: int | None = 20,
     after: str | None = None,
     filter: dict[str, Any] | None = None,
-    sort: str = "RELEVANCE",
+    sort: str | None = "RELEVANCE",
 ) -> Connection:
     f = filter or {}
     context = ctx(info)
@@ -113,7 +113,7 @@ def resolve_products(
         max_price=_price(f.get("maxPrice"), "maxPrice"),
         currency=context.loaders.shopping.currency,
         text=f.get("search"),
-        sort=ProductSort(sort),
+        sort=ProductSort(sort or "RELEVANCE"),
     )
     return list_products(
         context.source,
@@ -136,9 +136,12 @@ def resolve_products_by_ids(
 
 
 @query.field("categoryTree")
-def resolve_category_tree(_: None, info: GraphQLResolveInfo, depth: int = 3) -> list[Category]:
-    if not 1 <= depth <= 10:
-        raise BadRequest(f"depth must be between 1 and 10, got {depth}", code="INVALID_ARGUMENT")
+def resolve_category_tree(
+    _: None, info: GraphQLResolveInfo, depth: int | None = 3
+) -> list[Category]:
+    if depth is None or not 1 <= depth <= 10:
+        got = "null" if depth is None else depth
+        raise BadRequest(f"depth must be between 1 and 10, got {got}", code="INVALID_ARGUMENT")
     ctx(info).tree_depths[str(info.path.key)] = depth
     return ctx(info).loaders.taxonomy().children.get(None, [])
 

@@ -121,7 +121,10 @@ def resolve_availability(obj: Variant, info: GraphQLResolveInfo) -> dict[str, An
 
 @variant.field("deliveryOptions")
 def resolve_delivery_options(
-    obj: Variant, info: GraphQLResolveInfo, postalCode: str | None = None, quantity: int = 1
+    obj: Variant,
+    info: GraphQLResolveInfo,
+    postalCode: str | None = None,
+    quantity: int | None = 1,
 ) -> list[DeliveryPromise]:
     loaders = ctx(info).loaders
     postal = postalCode or loaders.shopping.postal_code
@@ -130,8 +133,9 @@ def resolve_delivery_options(
             "deliveryOptions needs a postalCode argument or @inContext(postalCode:)",
             code="POSTAL_CODE_REQUIRED",
         )
-    if not 1 <= quantity <= 999:
-        raise BadRequest(f"quantity must be 1 to 999, got {quantity}", code="INVALID_ARGUMENT")
+    if quantity is None or not 1 <= quantity <= 999:
+        got = "null" if quantity is None else quantity
+        raise BadRequest(f"quantity must be 1 to 999, got {got}", code="INVALID_ARGUMENT")
     return list(loaders.promises(obj.sku, postal, quantity, hazmat=obj.hazmat))
 
 
@@ -178,15 +182,15 @@ def resolve_children(obj: Category, info: GraphQLResolveInfo) -> list[Category]:
 def resolve_category_products(
     obj: Category,
     info: GraphQLResolveInfo,
-    first: int = 20,
+    first: int | None = 20,
     after: str | None = None,
-    sort: str = "RELEVANCE",
+    sort: str | None = "RELEVANCE",
 ) -> Connection:
     context = ctx(info)
     search = ProductSearch(
         category_id=obj.category_id,
         currency=context.loaders.shopping.currency,
-        sort=ProductSort(sort),
+        sort=ProductSort(sort or "RELEVANCE"),
     )
     return list_products(context.source, context.loaders, search, first=first, after=after)
 
@@ -203,15 +207,15 @@ def resolve_logo(obj: Brand, _: GraphQLResolveInfo) -> Media | None:
 def resolve_brand_products(
     obj: Brand,
     info: GraphQLResolveInfo,
-    first: int = 20,
+    first: int | None = 20,
     after: str | None = None,
-    sort: str = "RELEVANCE",
+    sort: str | None = "RELEVANCE",
 ) -> Connection:
     context = ctx(info)
     search = ProductSearch(
         brand_ids=(obj.brand_id,),
         currency=context.loaders.shopping.currency,
-        sort=ProductSort(sort),
+        sort=ProductSort(sort or "RELEVANCE"),
     )
     return list_products(context.source, context.loaders, search, first=first, after=after)
 

@@ -58,6 +58,49 @@ def test_cost_over_the_limit_fails_before_any_resolver(h: Harness, n: int, cost:
     no_backend_calls(h)
 
 
+def test_a_variables_default_counts_like_a_value(h: Harness) -> None:
+    result = gql(COSTLY.replace("$n: Int", "$n: Int = 100"))
+    assert [e["message"] for e in result["errors"]] == [
+        "The query exceeds the maximum cost of 250. Actual cost is 300"
+    ]
+    no_backend_calls(h)
+    within = gql(COSTLY.replace("$n: Int", "$n: Int = 100"), {"n": 2})
+    assert len(within["data"]["products"]["edges"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "query($v: Int) { products(first: $v) { edges { cursor } } }",
+            "first must be between 0 and 100, got null",
+        ),
+        (
+            "query($v: Int) { categoryTree(depth: $v) { slug } }",
+            "depth must be between 1 and 10, got null",
+        ),
+        (
+            'query($v: Int) { product(productId: "prod-000001") { variants {'
+            ' deliveryOptions(postalCode: "10001", quantity: $v) { levelOfService } } } }',
+            "quantity must be 1 to 999, got null",
+        ),
+    ],
+    ids=["first", "depth", "quantity"],
+)
+def test_an_explicit_null_is_an_invalid_argument(h: Harness, query: str, message: str) -> None:
+    result = gql(query, {"v": None})
+    assert [(e["extensions"]["code"], e["message"]) for e in result["errors"]] == [
+        ("INVALID_ARGUMENT", message)
+    ]
+
+
+def test_sort_null_is_the_default_order(h: Harness) -> None:
+    query = (
+        "query($s: ProductSort) { products(first: 3, sort: $s) { edges { node { productId } } } }"
+    )
+    assert gql(query, {"s": None})["data"] == gql(query)["data"]
+
+
 def test_nested_pages_multiply_cost(h: Harness) -> None:
     result = gql(
         "{ products(first: 10) { edges { node { brand { products(first: 30)"
