@@ -422,7 +422,8 @@ def test_category_tree_depth_out_of_range(h: Harness) -> None:
 def test_category_by_slug_with_products_of_descendants(h: Harness) -> None:
     data = ok(
         gql(
-            '{ category(slug: "lips") { categoryId name level parent { slug } ancestors { slug }'
+            '{ category(slug: "lips") { categoryId name slug description level parent { slug }'
+            " ancestors { slug }"
             " children { slug } products(first: 100, sort: NAME_ASC)"
             " { totalCount edges { node { productId } } } } }"
         )
@@ -431,7 +432,7 @@ def test_category_by_slug_with_products_of_descendants(h: Harness) -> None:
         (p for p in PRODUCTS if _leaf(p) in {"cat-lipstick", "cat-lip-gloss", "cat-lip-liner"}),
         key=lambda p: (p.name.lower(), p.product_id),
     )
-    assert data["categoryId"] == "cat-lips"
+    assert (data["categoryId"], data["slug"], data["description"]) == ("cat-lips", "lips", "")
     assert (data["name"], data["level"], data["parent"], data["ancestors"]) == (
         "Lips",
         1,
@@ -448,11 +449,23 @@ def test_brands_and_brand_products(h: Harness) -> None:
     assert [b["slug"] for b in brands] == sorted(b.slug for b in build_brands())
     data = ok(
         gql(
-            '{ brand(slug: "kiln-studio") { brandId name description'
+            '{ brand(slug: "kiln-studio") { brandId name slug description'
+            " logo { type url altText sortOrder }"
             " products(first: 100) { edges { node { productId } } } } }"
         )
     )["brand"]
-    assert data["brandId"] == "brand-kiln-studio"
+    assert {k: v for k, v in data.items() if k != "products"} == {
+        "brandId": "brand-kiln-studio",
+        "name": "Kiln Studio",
+        "slug": "kiln-studio",
+        "description": "Professional tools for artists.",
+        "logo": {
+            "type": "IMAGE",
+            "url": "https://media.example.com/brands/kiln-studio/logo.svg",
+            "altText": "Kiln Studio logo",
+            "sortOrder": 0,
+        },
+    }
     assert ids_of(data["products"]) == [
         p.product_id for p in PRODUCTS if p.brand_id == "brand-kiln-studio"
     ]
