@@ -11,7 +11,14 @@ from graphql import GraphQLResolveInfo
 
 from shared.catalog.listing import MAX_PAGE, Connection, ScanLimits, list_products
 from shared.catalog.loaders import RequestLoaders
-from shared.catalog.model import Brand, Category, Product, ProductSearch, ProductSort
+from shared.catalog.model import (
+    Brand,
+    Category,
+    Product,
+    ProductSearch,
+    ProductSort,
+    ProductStatus,
+)
 from shared.catalog.source import CatalogSource
 from shared.errors import BadRequest
 
@@ -80,7 +87,13 @@ def resolve_product(
     slug: str | None = None,
     sku: str | None = None,
 ) -> Product | None:
-    return resolve_product_ref(ctx(info), product_id=productId, slug=slug, sku=sku)
+    return storefront(resolve_product_ref(ctx(info), product_id=productId, slug=slug, sku=sku))
+
+
+def storefront(product: Product | None) -> Product | None:
+    """A draft was never published: the storefront sees no product, as commercetools
+    serves only published projections. Listings show ACTIVE products only."""
+    return None if product is None or product.status is ProductStatus.DRAFT else product
 
 
 def _price(value: str | None, name: str) -> Decimal | None:
@@ -132,7 +145,7 @@ def resolve_products_by_ids(
 ) -> list[Product | None]:
     if len(ids) > MAX_PAGE:
         raise BadRequest(f"at most {MAX_PAGE} ids, got {len(ids)}", code="INVALID_ARGUMENT")
-    return ctx(info).loaders.products(ids)
+    return [storefront(p) for p in ctx(info).loaders.products(ids)]
 
 
 @query.field("categoryTree")

@@ -130,6 +130,27 @@ def test_a_renamed_product_frees_its_old_slug_and_slugs_stay_unique(h: Harness) 
     )
 
 
+@pytest.mark.parametrize(
+    ("status", "visible"),
+    [("DRAFT", False), ("DISCONTINUED", True), ("ACTIVE", True)],
+    ids=["draft-hidden", "discontinued-shown", "active-shown"],
+)
+def test_the_storefront_never_sees_a_draft(h: Harness, status: str, visible: bool) -> None:
+    """As with commercetools, where only published projections are read: a draft is no
+    product yet, by any key; a discontinued one is still a page (its status says so)."""
+    assert put("prod-000002", draft(2, status=status), token(CATALOG_ADMIN)).status_code == 200
+    sku, slug = build_product(2).skus[0], build_product(2).slug
+    result = gql(
+        "query($sku: String, $slug: String) {"
+        ' a: product(productId: "prod-000002") { status } b: product(sku: $sku) { status }'
+        " c: product(slug: $slug) { status }"
+        ' d: productsByIds(ids: ["prod-000002"]) { status } }',
+        {"sku": sku, "slug": slug},
+    )
+    shown = {"status": status} if visible else None
+    assert result["data"] == {"a": shown, "b": shown, "c": shown, "d": [shown]}
+
+
 def test_new_product_then_stale_if_match(h: Harness) -> None:
     body = draft(
         1,
