@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from graphql import GraphQLError, parse, validate
+from graphql import GraphQLError, parse, specified_rules, validate
 
 from shared.catalog.cost import depth_message, limit_rules
 from shared.catalog.generator import build_brands, build_categories
-from shared.catalog.graphql_exec import executable_schema, format_error
+from shared.catalog.graphql_exec import (
+    executable_schema,
+    format_error,
+    parse_document,
+    spec_errors,
+    validate_document,
+)
 from shared.catalog.listing import decode_cursor, encode_cursor
 from shared.catalog.loaders import Taxonomy
 from shared.catalog.model import Category
@@ -134,3 +140,22 @@ def test_taxonomy_survives_a_parent_cycle() -> None:
     b = Category(category_id="b", name="B", slug="b", parent_id="a")
     taxonomy = Taxonomy.build([a, b], [])
     assert [c.category_id for c in taxonomy.ancestors(a)] == ["a", "b"]
+
+
+def test_spec_rules_run_once_per_document_and_limits_per_request() -> None:
+    """The specification's rules depend on the document alone; the cost depends on the
+    variables, so it is checked on every request."""
+    spec_errors.cache_clear()
+    page = "query($n: Int) { products(first: $n) { edges { node { variants { sku } } } } }"
+    schema = executable_schema()
+
+    def check(query: str, n: int) -> list[str]:
+        rules = [*specified_rules, *limit_rules(100, 10, {"n": n})]
+        return [e.message for e in validate_document(schema, parse_document(query), rules)]
+
+    assert check(page, 10) == []
+    assert check(page, 60) == ["The query exceeds the maximum cost of 100. Actual cost is 120"]
+    assert check("{ nope }", 1) == ["Cannot query field 'nope' on type 'Query'."]
+    assert check("{ nope }", 1) == ["Cannot query field 'nope' on type 'Query'."]
+    info = spec_errors.cache_info()
+    assert (info.misses, info.hits) == (2, 2)
