@@ -291,6 +291,13 @@ var appSettings = concat([
     value: 'ClientId=${appIdentity.properties.clientId};Authorization=AAD'
   }
   {
+    // host.json sets telemetryMode OpenTelemetry; this lets the Python worker stream its
+    // own OpenTelemetry logs and traces (azure-monitor-opentelemetry) instead of the host
+    // duplicating them.
+    name: 'PYTHON_APPLICATIONINSIGHTS_ENABLE_TELEMETRY'
+    value: 'true'
+  }
+  {
     name: 'AZURE_CLIENT_ID'
     value: appIdentity.properties.clientId
   }

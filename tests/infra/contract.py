@@ -15,11 +15,12 @@ from tests.infra.bicep_model import Template, Unknown
 
 MANAGED_IDENTITY = "managedidentity"
 
-# Settings the Functions host reads (not shared/settings.py). <Name>__* of a trigger
-# connection is allowed separately.
+# Settings the Functions host and the Python worker read (not shared/settings.py).
+# <Name>__* of a trigger connection is allowed separately.
 HOST_SETTINGS = {
     "APPLICATIONINSIGHTS_CONNECTION_STRING",
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    "PYTHON_APPLICATIONINSIGHTS_ENABLE_TELEMETRY",
     "AzureWebJobsStorage__accountName",
     "AzureWebJobsStorage__credential",
     "AzureWebJobsStorage__clientId",

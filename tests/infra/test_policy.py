@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,3 +71,16 @@ def test_a_storage_key_is_caught(broken_copy: Callable[[str, str, str], Path]) -
         "Microsoft.Storage/storageAccounts account: properties.allowSharedKeyAccess is True, "
         "expected False"
     ]
+
+
+def test_telemetry_goes_out_as_opentelemetry_with_the_identity(template: Template) -> None:
+    """Issue 7: Application Insights on OpenTelemetry. The host switches with host.json,
+    the Python worker with its app setting and the distro in requirements.txt, and
+    ingestion authenticates with the managed identity (local auth is off)."""
+    root = Path(__file__).resolve().parents[2]
+    host = json.loads((root / "host.json").read_text())
+    settings = template.app_settings()
+    assert host["telemetryMode"] == "OpenTelemetry"
+    assert settings["PYTHON_APPLICATIONINSIGHTS_ENABLE_TELEMETRY"] == "true"
+    assert "azure-monitor-opentelemetry" in (root / "requirements.txt").read_text()
+    assert str(settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]).endswith("Authorization=AAD")

@@ -22,6 +22,11 @@ DEPLOYED = ("function_app.py", "functions", "shared")
 
 USED_WITHOUT_IMPORT = {
     "pymysql": "SQLAlchemy's MySQL driver, named by SQL_URL (mysql+pymysql://)",
+    "azure-monitor-opentelemetry": (
+        "the Python worker configures it when PYTHON_APPLICATIONINSIGHTS_ENABLE_TELEMETRY"
+        " is true (host.json telemetryMode OpenTelemetry); our code never imports it, so"
+        " importing function_app stays free of exporter threads and I/O"
+    ),
 }
 """Runtime requirements that the code reaches through another library, never by import."""
 
