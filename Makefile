@@ -1,18 +1,23 @@
 # The two commands a new machine needs: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 7071
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: install install-python install-node run seed serve token services lint test bench clean
+# Seeding must finish before serving starts, even under make -j.
+.NOTPARALLEL:
+
+.PHONY: install install-python install-node run seed serve token services lint test infra-check bench clean
 
 install: install-python install-node
 
 install-python: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+	  || { echo "Python 3.11 is required (found $$($(PYTHON) --version)); set PYTHON=/path/to/python3.11"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -50,6 +55,10 @@ lint: install-python
 ## Every test, starting what it needs (cosmosdb-server is started by the test session)
 test: install services lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Infrastructure checks only: Bicep parse, checkov (offline), settings contract
+infra-check: install-python
+	$(PY) -m pytest tests/infra -q
 
 bench: install
 	@for b in bench/*.py; do m=$$(basename $$b .py); [ "$$m" = __init__ ] && continue; \
