@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from pydantic import AnyUrl, TypeAdapter, ValidationError
 
@@ -23,8 +24,18 @@ _DURATION = re.compile(
     r"-?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
 )
 _BOOLEANS = frozenset({"true", "false", "on", "off", "yes", "no", "1", "0"})
-_URL = TypeAdapter(AnyUrl)
-_TIMEDELTA = TypeAdapter(timedelta)
+
+
+@cache
+def _url() -> TypeAdapter[AnyUrl]:
+    """Built on first use: a validator costs milliseconds of cold start at import."""
+    return TypeAdapter(AnyUrl)
+
+
+@cache
+def _timedelta() -> TypeAdapter[timedelta]:
+    return TypeAdapter(timedelta)
+
 
 # Spring's relaxed dotted form: dot-separated elements of letters, digits, '-' and '_',
 # each optionally followed by [index] or [map key] parts (``a.b-c[0].d_e``).
@@ -80,7 +91,7 @@ def _check_duration(val: str) -> str | None:
     if "Y" in text or "M" in text.split("T")[0]:
         return None
     try:
-        _TIMEDELTA.validate_python(text)
+        _timedelta().validate_python(text)
     except ValidationError:
         return "expected an ISO 8601 duration such as PT30S or P1DT2H"
     return None
@@ -89,7 +100,7 @@ def _check_duration(val: str) -> str | None:
 def _check_url(val: str) -> str | None:
     text = val.strip()
     try:
-        url = _URL.validate_python(text.removeprefix("jdbc:"))
+        url = _url().validate_python(text.removeprefix("jdbc:"))
     except ValidationError:
         return "expected an absolute URL"
     return None if url.host or url.scheme == "file" else "expected an absolute URL with a host"
