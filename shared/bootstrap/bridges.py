@@ -20,12 +20,9 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from shared.catalog.source import DeliveryPromise, DeliveryQuery, StockLevel
-from shared.catalog.stock import StockMarks
 from shared.errors import BadRequest
-from shared.inventory.model import AvailabilityView, ItemAvailability, ShipNode, ShipNodeSpec
-from shared.inventory.repository import InventoryRepository
-from shared.inventory.service import InventoryConfig, InventoryService
-from shared.ports import Cache, EventPublisher
+from shared.inventory.model import AvailabilityView, ItemAvailability, ShipNode
+from shared.inventory.service import InventoryService
 from shared.sourcing.calendars import WEEKDAYS, NodeSchedule, Weekday, WorkCalendar
 from shared.sourcing.model import (
     CartLine,
@@ -151,42 +148,6 @@ class CatalogHazmat:
 
 
 # --- inventory -> catalog -------------------------------------------------------------
-class CatalogMarkingInventory(InventoryService):
-    """Inventory whose acknowledged writes also mark the catalog's copy of their stock
-    stale, so the next storefront query shows them without waiting for
-    ``InventoryChanged`` (see ``shared.catalog.stock``). Every supply, adjustment and
-    reservation write path ends in ``invalidate_items`` (inventory's own cache); a ship
-    node write changes what every item of its enterprise reads."""
-
-    def __init__(
-        self,
-        repo: InventoryRepository,
-        cache: Cache,
-        config: InventoryConfig,
-        events: EventPublisher,
-        *,
-        marks: StockMarks,
-    ) -> None:
-        self._marks = marks
-        super().__init__(repo, cache, config, events)
-
-    def invalidate_items(self, item_ids: Sequence[str]) -> None:
-        super().invalidate_items(item_ids)
-        self._marks.items_changed(item_ids)
-
-    def put_ship_node(
-        self,
-        ship_node: str,
-        spec: ShipNodeSpec,
-        actor: str,
-        *,
-        expected_version: int | None = None,
-    ) -> tuple[ShipNode, bool]:
-        result = super().put_ship_node(ship_node, spec, actor, expected_version=expected_version)
-        self._marks.enterprise_changed(spec.enterprise_code)
-        return result
-
-
 class InventoryStockLevels:
     """The catalog's ``AvailabilityLookup``: capped network levels, one batch read."""
 

@@ -52,10 +52,9 @@ def build_confighub(reg: Registry) -> ConfigHubService:
 def build_inventory(reg: Registry) -> InventoryService:
     """Its writes also mark the catalog's copy of their stock stale (read-your-writes
     for the storefront); the marks need only the cache, never the catalog's source."""
-    from shared.bootstrap.bridges import CatalogMarkingInventory
     from shared.catalog.stock import StockMarks
     from shared.inventory.repository import ContainerNames, InventoryRepository
-    from shared.inventory.service import InventoryConfig
+    from shared.inventory.service import InventoryConfig, InventoryService
 
     s = reg.settings
     repo = InventoryRepository(
@@ -67,7 +66,7 @@ def build_inventory(reg: Registry) -> InventoryService:
             audit=s.cosmos_container_inventory_audit,
         ),
     )
-    return CatalogMarkingInventory(
+    return InventoryService(
         repo,
         reg.cache(),
         InventoryConfig(
@@ -81,7 +80,7 @@ def build_inventory(reg: Registry) -> InventoryService:
             service_id=s.service_id,
         ),
         reg.events(),
-        marks=StockMarks(reg.cache(), s.catalog_availability_ttl_seconds),
+        listener=StockMarks(reg.cache(), s.catalog_availability_ttl_seconds),
     )
 
 

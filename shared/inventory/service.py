@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from shared.errors import Conflict, NotFound, PreconditionFailed, Unavailable
 from shared.inventory.changefeed import FeedResult, InventoryFeed
@@ -69,6 +69,15 @@ def _records_payload(records: Sequence[SupplyRecord]) -> dict[str, Any]:
     return {"records": [r.model_dump(mode="json", by_alias=True) for r in records]}
 
 
+class StockListener(Protocol):
+    """Told after every acknowledged write, before the caller gets its answer, so a
+    copy of stock kept elsewhere (the storefront's) can stop trusting older reads."""
+
+    def items_changed(self, item_ids: Sequence[str]) -> None: ...
+
+    def enterprise_changed(self, enterprise_code: str) -> None: ...
+
+
 class InventoryService:
     def __init__(
         self,
@@ -76,10 +85,13 @@ class InventoryService:
         cache: Cache,
         config: InventoryConfig,
         events: EventPublisher,
+        *,
+        listener: StockListener | None = None,
     ) -> None:
         self.repo = repo
         self.cache = cache
         self.config = config
+        self.listener = listener
         self.reservations = ReservationBook(
             repo,
             load_nodes=self._nodes_by_id,
@@ -163,6 +175,8 @@ class InventoryService:
                 before=_strip(existing),
                 after=_strip(stored),
             )
+            if self.listener is not None:
+                self.listener.enterprise_changed(spec.enterprise_code)
             return to_node(stored), existing is None
         raise Unavailable("the ship node is too contended; retry", code="CONTENDED")
 
@@ -275,7 +289,10 @@ class InventoryService:
         return {i for i in entries if supply_cache_key(i) in written}
 
     def invalidate_items(self, item_ids: Sequence[str]) -> None:
+        """Every supply, adjustment and reservation write path ends here."""
         self.cache.delete_many([supply_cache_key(i) for i in dict.fromkeys(item_ids)])
+        if self.listener is not None:
+            self.listener.items_changed(item_ids)
 
     # --- reservations ------------------------------------------------------------------
     def reserve_inventory(self, request: ReserveInventory) -> tuple[Reservation, bool]:
