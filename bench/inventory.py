@@ -42,7 +42,7 @@ from shared.inventory.model import (
 )
 from shared.inventory.repository import ContainerNames, InventoryRepository
 from shared.inventory.rules import supply_id
-from shared.inventory.service import InventoryService
+from shared.inventory.service import InventoryService, supply_cache_key
 from shared.ports import ContainerSpec, DocumentStore
 from tests import cosmos_server
 from tests.conftest import embedded_settings
@@ -184,7 +184,7 @@ def bench_reads(reg: Registry, ids: list[str]) -> None:
     raw = timed(lambda i: container.read(supply_id(ids[i % len(ids)], "DC1"), ids[i % len(ids)]))
     cold = timed(
         lambda i: (
-            svc.invalidate_items([ids[i % len(ids)]]),
+            svc.cache.delete(supply_cache_key(ids[i % len(ids)])),
             svc.get_availability_views([ids[i % len(ids)]]),
         )
     )
@@ -203,7 +203,7 @@ def bench_reads(reg: Registry, ids: list[str]) -> None:
 def bench_batch(reg: Registry, ids: list[str]) -> None:
     svc, store_calls, cache_calls = counted_service(reg)
     batch = ids[:200]
-    svc.invalidate_items(batch)
+    svc.cache.delete_many([supply_cache_key(i) for i in batch])
     svc.cache.delete(f"inventory:nodes:{ENTERPRISE}")
     store_calls.calls.clear()
     cache_calls.calls.clear()

@@ -80,7 +80,7 @@ class StockCache:
         inventory. One cache read (entries and marks together) per call.
 
         With a TTL of 0 the catalog keeps no copy and every request asks inventory,
-        whose own cache is invalidated on its write path."""
+        whose own cache is refreshed on its write path."""
         wanted = list(dict.fromkeys(skus))
         if self.ttl <= 0:
             fetched = lookup.get_stock_levels(enterprise, wanted)

@@ -5,8 +5,8 @@ directly; the HTTP triggers call the same methods and cap quantities at the edge
 
 Availability is computed from supply records at read time (so expired holds drop out
 the moment they expire) and the records of an item are cached under one key with the
-item's version; the change-feed trigger refreshes that entry with a version-guarded
-write, and every write path here deletes it.
+item's version; the change-feed trigger and every write path here refresh that entry
+with a version-guarded write (``supply_cache``), so an older read never lands after it.
 """
 
 from __future__ import annotations
@@ -38,11 +38,19 @@ from shared.inventory.repository import (
     to_record,
 )
 from shared.inventory.reservations import ReservationBook
-from shared.inventory.rules import capped_view, item_availability, item_version
+from shared.inventory.rules import capped_view, item_availability
 from shared.inventory.supply import apply_adjustments, check_version, write_supply
+from shared.inventory.supply_cache import MAX_BATCH_ITEMS, SupplyCache, supply_cache_key
 from shared.ports import Cache, EventPublisher
 
-MAX_BATCH_ITEMS = 200
+__all__ = [
+    "MAX_BATCH_ITEMS",
+    "InventoryConfig",
+    "InventoryService",
+    "StockListener",
+    "nodes_cache_key",
+    "supply_cache_key",
+]
 
 
 @dataclass(frozen=True)
@@ -57,16 +65,8 @@ class InventoryConfig:
     service_id: str = "commerce-functions"
 
 
-def supply_cache_key(item_id: str) -> str:
-    return f"inventory:supply:{item_id}"
-
-
 def nodes_cache_key(enterprise_code: str) -> str:
     return f"inventory:nodes:{enterprise_code}"
-
-
-def _records_payload(records: Sequence[SupplyRecord]) -> dict[str, Any]:
-    return {"records": [r.model_dump(mode="json", by_alias=True) for r in records]}
 
 
 class StockListener(Protocol):
@@ -92,6 +92,7 @@ class InventoryService:
         self.cache = cache
         self.config = config
         self.listener = listener
+        self.supply_cache = SupplyCache(repo, cache, config.cache_ttl_seconds)
         self.reservations = ReservationBook(
             repo,
             load_nodes=self._nodes_by_id,
@@ -257,40 +258,18 @@ class InventoryService:
         return [capped_view(found[i], self.config.display_cap) for i in dict.fromkeys(item_ids)]
 
     def load_records(self, item_ids: Sequence[str]) -> dict[str, list[SupplyRecord]]:
-        """Supply records per item: cache first, then one store query for the misses,
-        written back in one round trip under each item's version (an older reader loses)."""
-        keys = {supply_cache_key(i): i for i in item_ids}
-        hits = self.cache.get_many(list(keys)) if keys else {}
-        out: dict[str, list[SupplyRecord]] = {}
-        for key, value in hits.items():
-            if isinstance(value, dict) and isinstance(value.get("records"), list):
-                out[keys[key]] = [SupplyRecord.model_validate(r) for r in value["records"]]
-        misses = [i for i in item_ids if i not in out]
-        if misses:
-            fetched: dict[str, list[SupplyRecord]] = {i: [] for i in misses}
-            for start in range(0, len(misses), MAX_BATCH_ITEMS):
-                chunk = misses[start : start + MAX_BATCH_ITEMS]
-                for record in self.repo.records_for_items(chunk):
-                    fetched[record.item_id].append(record)
-            self.remember_many(fetched)
-            out.update(fetched)
-        return out
+        return self.supply_cache.load(item_ids)
 
     def remember(self, item_id: str, records: Sequence[SupplyRecord]) -> bool:
         return item_id in self.remember_many({item_id: records})
 
     def remember_many(self, records: Mapping[str, Sequence[SupplyRecord]]) -> set[str]:
-        """One cache round trip for a whole cold batch; an item cached at the same or a
-        newer version is left alone. Returns the items written."""
-        entries = {i: (_records_payload(r), item_version(r)) for i, r in records.items()}
-        written = self.cache.set_many_if_newer(
-            {supply_cache_key(i): e for i, e in entries.items()}, self.config.cache_ttl_seconds
-        )
-        return {i for i in entries if supply_cache_key(i) in written}
+        return self.supply_cache.remember_many(records)
 
     def invalidate_items(self, item_ids: Sequence[str]) -> None:
-        """Every supply, adjustment and reservation write path ends here."""
-        self.cache.delete_many([supply_cache_key(i) for i in dict.fromkeys(item_ids)])
+        """Every supply, adjustment and reservation write path ends here: the cached
+        records are replaced by a re-read (see ``supply_cache``), then the listener."""
+        self.supply_cache.refresh_written(item_ids)
         if self.listener is not None:
             self.listener.items_changed(item_ids)
 

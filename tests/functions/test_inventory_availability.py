@@ -8,6 +8,7 @@ import pytest
 
 from shared.bootstrap import Registry
 from shared.inventory.model import Capability, NodeType
+from shared.inventory.service import supply_cache_key
 from tests.functions.inventory_client import (
     ENTERPRISE,
     CountingCache,
@@ -153,8 +154,9 @@ def test_batch_of_200_uses_two_store_and_four_cache_round_trips_then_two(
     cache_calls: list[tuple[str, int]] = []
     hooked = service_over(stocked, lambda op, container, args: calls.append((op, container)))
     svc = with_cache(hooked, stocked, CountingCache(stocked.cache(), cache_calls))
-    stocked.cache().delete_many([f"inventory:nodes:{ENTERPRISE}"])
     items = ["SKU1", "INF", *[f"X{i}" for i in range(198)]]
+    # cold: the supply writes above left SKU1 and INF cached
+    stocked.cache().delete_many([f"inventory:nodes:{ENTERPRISE}", *map(supply_cache_key, items)])
     cold = svc.get_availability_views(items)
     assert calls == [("query", "ship_nodes"), ("query", "inventory")]
     assert cache_calls == [("get", 1), ("set", 1), ("get_many", 200), ("set_many_if_newer", 200)]
