@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from shared.catalog.source import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.errors import BadRequest
 from shared.inventory.model import AvailabilityView, ItemAvailability, ShipNode
+from shared.inventory.rules import capped_view
 from shared.inventory.service import InventoryService
 from shared.sourcing.calendars import WEEKDAYS, NodeSchedule, Weekday, WorkCalendar
 from shared.sourcing.model import (
@@ -157,12 +158,20 @@ class InventoryStockLevels:
     def get_stock_levels(
         self, enterprise_code: str, skus: Sequence[str]
     ) -> Mapping[str, StockLevel]:
-        views = self._inventory().get_availability_views(list(dict.fromkeys(skus)), enterprise_code)
-        return {view.item_id: stock_level(view) for view in views}
+        """Capped like the HTTP answer, plus when each level stops being true (a hold
+        expiring), which the catalog needs to bound its copy."""
+        inventory = self._inventory()
+        found = inventory.get_availability_many(list(dict.fromkeys(skus)), enterprise_code)
+        cap = inventory.config.display_cap
+        return {item: stock_level(capped_view(a, cap), a.valid_until) for item, a in found.items()}
 
 
-def stock_level(view: AvailabilityView) -> StockLevel:
-    return StockLevel(status=str(view.network.status), available=view.network.available)
+def stock_level(view: AvailabilityView, valid_until: float | None = None) -> StockLevel:
+    return StockLevel(
+        status=str(view.network.status),
+        available=view.network.available,
+        valid_until=valid_until,
+    )
 
 
 # --- sourcing -> catalog --------------------------------------------------------------

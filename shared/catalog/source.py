@@ -61,6 +61,9 @@ class StockLevel:
     """IN_STOCK, LOW_STOCK or OUT_OF_STOCK."""
     available: int | None
     """Capped by inventory's display cap; ``None`` when unlimited."""
+    valid_until: float | None = None
+    """Epoch seconds when a hold counted here expires, so the level changes with no
+    write or event: a cached copy is stale from then on. ``None``: no such instant."""
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,16 @@ An entry counts only if its backend read began after every mark that applies to 
 Marks are read in the same round trip as the entries, and no reader can undo one: a
 reader that began before the write and stores the old level afterwards still loses,
 which deleting the entry could not guarantee.
+
+A hold's expiry changes stock with no write and no event, so a level carries when it
+stops being true (``StockLevel.valid_until``, the earliest expiry of a hold counted in
+it): its entry is kept no longer than that, and not trusted past it.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -100,11 +106,28 @@ class StockCache:
         fetched: Mapping[str, StockLevel] = lookup.get_stock_levels(enterprise, skus)
         out: dict[str, StockLevel | None] = {sku: fetched.get(sku) for sku in skus}
         if out and self.ttl > 0:
-            entries = {
-                availability_key(enterprise, s): (_entry(lv, stamp), stamp) for s, lv in out.items()
-            }
-            self.cache.set_many_if_newer(entries, self.ttl)
+            self._store(enterprise, out, stamp)
         return out
+
+    def _store(self, enterprise: str, levels: Mapping[str, StockLevel | None], stamp: int) -> None:
+        """One write for the levels that hold for the whole TTL, one more (at most) for
+        those a hold's expiry ends sooner, kept until the earliest of those expiries:
+        ``_trusted`` refuses each past its own ``valid_until`` either way."""
+        lasting: dict[str, tuple[Any, int]] = {}
+        ending: dict[str, tuple[Any, int]] = {}
+        ends: list[float] = []
+        for sku, level in levels.items():
+            entry = (_entry(level, stamp), stamp)
+            if level is None or level.valid_until is None:
+                lasting[availability_key(enterprise, sku)] = entry
+            else:
+                ending[availability_key(enterprise, sku)] = entry
+                ends.append(level.valid_until)
+        if lasting:
+            self.cache.set_many_if_newer(lasting, self.ttl)
+        if ending:
+            left = math.ceil(min(ends) - time.time())
+            self.cache.set_many_if_newer(ending, max(1, min(self.ttl, left)))
 
     def refresh_held(self, lookup: AvailabilityLookup, enterprise: str, skus: Sequence[str]) -> int:
         """``InventoryChanged``: refresh the entries this cache holds among ``skus``;
@@ -122,11 +145,14 @@ class StockCache:
         mark_keys = [sku_mark_key(s) for s in skus]
         hits = self.cache.get_many([*entry_keys, *mark_keys, enterprise_mark_key(enterprise)])
         floor = _stamp(hits.get(enterprise_mark_key(enterprise)))
+        now = time.time()
         levels: dict[str, StockLevel | None] = {}
         for sku, entry_key, mark_key in zip(skus, entry_keys, mark_keys, strict=True):
             entry = hits.get(entry_key)
-            if isinstance(entry, dict) and _stamp(entry.get("at")) > max(
-                floor, _stamp(hits.get(mark_key))
+            if (
+                isinstance(entry, dict)
+                and _stamp(entry.get("at")) > max(floor, _stamp(hits.get(mark_key)))
+                and _until(entry) > now
             ):
                 levels[sku] = _level(entry)
         return levels
@@ -136,14 +162,28 @@ def _stamp(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def _until(entry: dict[str, Any]) -> float:
+    """An entry without ``until`` (or with a malformed one) holds until its TTL."""
+    until = entry.get("until")
+    if isinstance(until, int | float) and not isinstance(until, bool):
+        return float(until)
+    return math.inf
+
+
 def _entry(level: StockLevel | None, stamp: int) -> dict[str, Any]:
     """``known: false`` is cached too: a SKU inventory does not know is asked once."""
     if level is None:
         return {"known": False, "at": stamp}
-    return {"known": True, "status": level.status, "available": level.available, "at": stamp}
+    entry = {"known": True, "status": level.status, "available": level.available, "at": stamp}
+    return entry if level.valid_until is None else entry | {"until": level.valid_until}
 
 
 def _level(entry: dict[str, Any]) -> StockLevel | None:
     if not entry.get("known"):
         return None
-    return StockLevel(status=str(entry["status"]), available=entry.get("available"))
+    until = _until(entry)
+    return StockLevel(
+        status=str(entry["status"]),
+        available=entry.get("available"),
+        valid_until=None if until == math.inf else until,
+    )

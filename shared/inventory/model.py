@@ -245,6 +245,9 @@ class ItemAvailability(Model):
     network: NetworkAvailability
     nodes: tuple[NodeAvailability, ...]
     version: int
+    valid_until: float | None = None
+    """Epoch seconds when the earliest counted hold expires and its units come back
+    without any write: a copy of this answer is stale from then on."""
 
 
 class NetworkView(Model):

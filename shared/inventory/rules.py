@@ -130,7 +130,8 @@ def item_availability(
     now: float,
 ) -> ItemAvailability:
     """Network = sum over the enterprise's matching ACTIVE nodes; the network threshold
-    is the sum of their thresholds."""
+    is the sum of their thresholds. ``valid_until`` is the earliest expiry of a live
+    hold at a counted node: a cached copy must not outlive it."""
     mine = sorted(
         (r for r in records if r.item_id == item_id and r.enterprise_code == enterprise_code),
         key=lambda r: r.ship_node,
@@ -141,6 +142,8 @@ def item_availability(
         if node_matches(nodes.get(r.ship_node), flt)
     ]
     counted = [n for n in per_node if n.node is not None and n.node.active]
+    held = {n.ship_node for n in counted if not n.infinite}
+    expiries = [h.exp for r in mine if r.ship_node in held for h in r.holds.values() if h.exp > now]
     infinite = any(n.infinite for n in counted)
     total = sum(n.available for n in counted)
     threshold = sum(n.threshold for n in counted)
@@ -152,6 +155,7 @@ def item_availability(
         ),
         nodes=tuple(per_node),
         version=item_version(mine),
+        valid_until=min(expiries, default=None),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -237,3 +238,23 @@ def test_marks_are_one_write_and_outlive_the_entries(cache: Cache) -> None:
         "catalog:stock-mark:sku:A",
         "catalog:stock-mark:sku:B",
     ]
+
+
+@pytest.mark.parametrize(
+    ("valid_for", "inventory_calls"),
+    [
+        pytest.param(None, 1, id="no-hold-trusted-for-the-ttl"),
+        pytest.param(3600.0, 1, id="hold-expiring-later-trusted"),
+        pytest.param(-1.0, 2, id="hold-already-expired-asked-again"),
+    ],
+)
+def test_a_level_is_not_trusted_past_its_valid_until(
+    cache: Cache, valid_for: float | None, inventory_calls: int
+) -> None:
+    stocks = StockCache(cache, 30)
+    stock = Stock()
+    until = None if valid_for is None else time.time() + valid_for
+    stock.levels["A"] = StockLevel("OUT_OF_STOCK", 0, valid_until=until)
+    assert stocks.levels(stock, "E", ["A"]) == {"A": stock.levels["A"]}
+    assert stocks.levels(stock, "E", ["A"]) == {"A": stock.levels["A"]}
+    assert stock.calls == inventory_calls

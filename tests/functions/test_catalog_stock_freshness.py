@@ -8,6 +8,7 @@ only come from the write path itself.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -92,4 +93,18 @@ def test_next_query_sees_a_released_reservation(stocked: Registry) -> None:
     acknowledged(reserve("cart-held", [{"itemId": SKU, "quantity": 10}]))
     assert availability() == OUT
     acknowledged(release_all())
+    assert availability() == IN_STOCK
+
+
+def test_next_query_after_a_hold_expires_shows_the_units_again(stocked: Registry) -> None:
+    """Nothing is written when a hold expires (the timer comes later) and no event is
+    delivered here: only the cached level's own ``valid_until`` can end it."""
+    acknowledged(reserve("cart-brief", [{"itemId": SKU, "quantity": 10}], ttlSeconds=1))
+    assert availability() == OUT
+    assert availability() == OUT  # served from the catalog's own cache
+    inventory = stocked.inventory()
+    deadline = time.monotonic() + 30
+    while inventory.get_availability(SKU).network.available == 0:
+        assert time.monotonic() < deadline, "the 1-second hold never expired in inventory"
+        time.sleep(0.05)
     assert availability() == IN_STOCK

@@ -230,19 +230,27 @@ def test_a_node_sourcing_cannot_read_is_a_candidate_with_its_defect(
 
 
 @pytest.mark.parametrize(
-    ("status", "available", "expected"),
+    ("status", "available", "valid_until", "expected"),
     [
-        (StockStatus.IN_STOCK, 50, StockLevel(status="IN_STOCK", available=50)),
-        (StockStatus.LOW_STOCK, 2, StockLevel(status="LOW_STOCK", available=2)),
-        (StockStatus.OUT_OF_STOCK, 0, StockLevel(status="OUT_OF_STOCK", available=0)),
+        (StockStatus.IN_STOCK, 50, None, StockLevel(status="IN_STOCK", available=50)),
+        (StockStatus.LOW_STOCK, 2, None, StockLevel(status="LOW_STOCK", available=2)),
+        (StockStatus.OUT_OF_STOCK, 0, None, StockLevel(status="OUT_OF_STOCK", available=0)),
+        (
+            StockStatus.OUT_OF_STOCK,
+            0,
+            1_700_000_060.5,
+            StockLevel(status="OUT_OF_STOCK", available=0, valid_until=1_700_000_060.5),
+        ),
     ],
-    ids=["in-stock", "low-stock", "out-of-stock"],
+    ids=["in-stock", "low-stock", "out-of-stock", "held-until-a-hold-expires"],
 )
-def test_stock_level(status: StockStatus, available: int, expected: StockLevel) -> None:
+def test_stock_level(
+    status: StockStatus, available: int, valid_until: float | None, expected: StockLevel
+) -> None:
     view = AvailabilityView(
         item_id="LIP", network=NetworkView(available=available, status=status), nodes=()
     )
-    assert stock_level(view) == expected
+    assert stock_level(view, valid_until) == expected
 
 
 @pytest.mark.parametrize(

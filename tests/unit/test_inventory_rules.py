@@ -178,6 +178,58 @@ def test_other_enterprise_records_are_ignored() -> None:
     assert result.network.available == 2
 
 
+VALID_NODES = NET_NODES | {
+    "OFF": node("OFF", status=NodeStatus.INACTIVE),
+    "INF": node("INF"),
+}
+
+
+@pytest.mark.parametrize(
+    ("records", "flt", "valid_until"),
+    [
+        pytest.param([rec("DC1", 5)], AvailabilityFilter(), None, id="no-holds"),
+        pytest.param(
+            [
+                rec("DC1", 9, reserved=3, holds=hold("a", 1, NOW + 60) | hold("b", 2, NOW + 30)),
+                rec("S1", 9, reserved=1, holds=hold("c", 1, NOW + 10)),
+            ],
+            AvailabilityFilter(),
+            NOW + 10,
+            id="earliest-counted-hold",
+        ),
+        pytest.param(
+            [rec("DC1", 9, reserved=3, holds=hold("a", 1, NOW - 5) | hold("b", 2, NOW + 30))],
+            AvailabilityFilter(),
+            NOW + 30,
+            id="expired-hold-ignored",
+        ),
+        pytest.param(
+            [rec("DC1", 9, reserved=1, holds=hold("a", 1, NOW + 60))],
+            AvailabilityFilter(node_type=NodeType.STORE),
+            None,
+            id="filtered-out-node",
+        ),
+        pytest.param(
+            [rec("OFF", 9, reserved=1, holds=hold("a", 1, NOW + 5))],
+            AvailabilityFilter(),
+            None,
+            id="inactive-node",
+        ),
+        pytest.param(
+            [rec("INF", 0, infinite=True, reserved=1, holds=hold("a", 1, NOW + 5))],
+            AvailabilityFilter(),
+            None,
+            id="infinite-node",
+        ),
+    ],
+)
+def test_valid_until_is_the_earliest_expiry_of_a_counted_hold(
+    records: list[SupplyRecord], flt: AvailabilityFilter, valid_until: float | None
+) -> None:
+    result = item_availability("I", "E", records, VALID_NODES, flt=flt, now=NOW)
+    assert result.valid_until == valid_until
+
+
 def test_item_version_is_sum_of_record_versions() -> None:
     records = [rec("DC1", 1, version=3), rec("S1", 1, version=4)]
     assert (
