@@ -178,6 +178,21 @@ def resolve_children(obj: Category, info: GraphQLResolveInfo) -> list[Category]:
     return taxonomy.children.get(obj.category_id, [])
 
 
+def _products_of(
+    info: GraphQLResolveInfo,
+    first: int | None,
+    after: str | None,
+    sort: str | None,
+    **scope: Any,
+) -> Connection:
+    """A category's or a brand's products: the listing, scoped, in the query currency."""
+    context = ctx(info)
+    search = ProductSearch(
+        currency=context.loaders.shopping.currency, sort=ProductSort(sort or "RELEVANCE"), **scope
+    )
+    return list_products(context.source, context.loaders, search, first=first, after=after)
+
+
 @category.field("products")
 def resolve_category_products(
     obj: Category,
@@ -186,13 +201,7 @@ def resolve_category_products(
     after: str | None = None,
     sort: str | None = "RELEVANCE",
 ) -> Connection:
-    context = ctx(info)
-    search = ProductSearch(
-        category_id=obj.category_id,
-        currency=context.loaders.shopping.currency,
-        sort=ProductSort(sort or "RELEVANCE"),
-    )
-    return list_products(context.source, context.loaders, search, first=first, after=after)
+    return _products_of(info, first, after, sort, category_id=obj.category_id)
 
 
 # --- ProductBrand -----------------------------------------------------------------------
@@ -211,13 +220,7 @@ def resolve_brand_products(
     after: str | None = None,
     sort: str | None = "RELEVANCE",
 ) -> Connection:
-    context = ctx(info)
-    search = ProductSearch(
-        brand_ids=(obj.brand_id,),
-        currency=context.loaders.shopping.currency,
-        sort=ProductSort(sort or "RELEVANCE"),
-    )
-    return list_products(context.source, context.loaders, search, first=first, after=after)
+    return _products_of(info, first, after, sort, brand_ids=(obj.brand_id,))
 
 
 # --- connections ------------------------------------------------------------------------
