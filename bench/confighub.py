@@ -33,6 +33,7 @@ from shared.bootstrap import Registry
 from shared.confighub.common import utcnow
 from shared.confighub.model import Actor, ConfigDraft
 from shared.confighub.repository import ConfigStore
+from shared.events import EventEnvelope
 from shared.settings import Settings
 from tests.app_index import user_function
 
@@ -130,13 +131,13 @@ def run(name: str, settings: Settings, reads: int, writes: int) -> None:
         def cold() -> None:
             service.handle_config_events(
                 [
-                    {
-                        "eventType": "ConfigUpdated",
-                        "serviceId": "bench",
-                        "subject": app,
-                        "version": 1,
-                        "payload": {},
-                    }
+                    EventEnvelope(
+                        event_type="ConfigUpdated",
+                        service_id="bench",
+                        subject=app,
+                        version=1,
+                        payload={},
+                    )
                     for app in ("bench-app",)
                 ]
             )

@@ -10,12 +10,20 @@ A trigger is declared as::
 ``endpoint`` parses the body, query and route parameters with pydantic (400 on bad
 input), checks the bearer token and roles (401/403), maps ``DomainError`` to its status
 and never lets a stack trace or exception text of an unexpected error reach the client.
+
+The ETag rule, for every route: a versioned resource's entity tag is its version as a
+strong tag (``ETag: "7"``), written by ``Reply(etag=...)``. ``Call.if_match`` reads
+``If-Match`` with the strong comparison of RFC 9110: ``"7"`` or a list of such tags, or
+``*``; a weak tag (``W/"7"``) never matches, so a write sent with one fails with 412; a
+header that is not a list of entity tags is a 400. ``Call.none_match`` reads
+``If-None-Match`` with the weak comparison RFC 9110 gives it (reads answer 304).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +47,7 @@ from shared.errors import (
     Unavailable,
 )
 from shared.ports import Principal
+from shared.preconditions import IfMatch
 from shared.security import require_any_role
 from shared.wire import RequestModel
 
@@ -64,12 +73,55 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
 )
 
 
-class WireModel(RequestModel):
-    """Base of request models: camelCase on the wire, unknown fields rejected."""
-
-
-class QueryModel(WireModel):
+class QueryModel(RequestModel):
     """Query strings carry text only; let pydantic coerce ``"10"`` and ``"true"``."""
+
+
+_ENTITY_TAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*')
+_MAX_VERSION_DIGITS = 18
+"""Longer digit strings are no version this platform ever wrote; they can only fail."""
+
+
+def etag(version: int | str) -> str:
+    """The strong entity tag of a version (or of an opaque token such as a hash)."""
+    return f'"{version}"'
+
+
+def _entity_tags(header: str) -> list[tuple[bool, str]]:
+    """``(weak, opaque)`` for each tag of a comma-separated list; 400 if it is none."""
+    tags: list[tuple[bool, str]] = []
+    for part in header.split(","):
+        match = _ENTITY_TAG.fullmatch(part)
+        if match is None:
+            raise BadRequest(
+                'If-Match and If-None-Match take entity tags, such as "7" or *',
+                code="BAD_ETAG",
+            )
+        tags.append((match.group(1) is not None, match.group(2)))
+    return tags
+
+
+def parse_if_match(header: str | None) -> IfMatch | None:
+    """``If-Match`` as the versions it accepts, compared strongly; ``None`` if absent."""
+    if header is None or not header.strip():
+        return None
+    if header.strip() == "*":
+        return IfMatch(any_version=True)
+    versions = frozenset(
+        int(opaque)
+        for weak, opaque in _entity_tags(header)
+        if not weak and opaque.isdigit() and len(opaque) <= _MAX_VERSION_DIGITS
+    )
+    return IfMatch(versions)
+
+
+def none_match(header: str | None, current: int | str) -> bool:
+    """Whether ``If-None-Match`` names the current tag (weak comparison) or is ``*``."""
+    if header is None or not header.strip():
+        return False
+    if header.strip() == "*":
+        return True
+    return any(opaque == str(current) for _, opaque in _entity_tags(header))
 
 
 @dataclass(frozen=True)
@@ -87,6 +139,21 @@ class Call(Generic[B, Q, R]):
         value = self.request.headers.get(name)
         return value if value else None
 
+    def if_match(self, *, required: bool = False) -> IfMatch | None:
+        """The ``If-Match`` precondition (see the module's ETag rule); ``required``
+        makes a write sent without one a 428."""
+        found = parse_if_match(self.header("If-Match"))
+        if found is None and required:
+            raise PreconditionRequired(
+                "this write needs an If-Match header with the ETag you last read",
+                code="IF_MATCH_REQUIRED",
+            )
+        return found
+
+    def none_match(self, current: int | str) -> bool:
+        """True when ``If-None-Match`` already holds ``current``: answer 304."""
+        return none_match(self.header("If-None-Match"), current)
+
     @property
     def caller(self) -> str:
         return self.principal.subject if self.principal else "anonymous"
@@ -98,8 +165,12 @@ class Reply:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    etag: int | str | None = None
+    """The resource's version (or opaque token): sent as a strong ``ETag``."""
 
     def to_response(self) -> func.HttpResponse:
+        if self.etag is not None:
+            self.headers["ETag"] = etag(self.etag)
         if self.body is None:
             payload: bytes | str = b""
         elif isinstance(self.body, bytes) or (

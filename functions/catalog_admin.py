@@ -9,15 +9,16 @@ from __future__ import annotations
 import azure.functions as func
 from pydantic import Field
 
-from functions._http import Call, Reply, WireModel, endpoint
+from functions._http import Call, Reply, endpoint
 from shared import bootstrap
 from shared.catalog.model import ProductDraft
 from shared.security import CATALOG_ADMIN
+from shared.wire import RequestModel
 
 bp = func.Blueprint()
 
 
-class ProductRoute(WireModel):
+class ProductRoute(RequestModel):
     product_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 

@@ -6,26 +6,15 @@ batch; a batch that raises is retried by the host rather than skipped.
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 import azure.functions as func
 
+from functions._events import envelopes
 from shared import bootstrap
 
 bp = func.Blueprint()
 log = logging.getLogger("functions.catalog")
-
-
-def _bodies(events: list[func.EventHubEvent]) -> list[Any]:
-    bodies = []
-    for event in events:
-        try:
-            bodies.append(json.loads(event.get_body()))
-        except ValueError:
-            log.warning("catalog consumer: skipped an event that is not JSON")
-    return bodies
 
 
 @bp.event_hub_message_trigger(
@@ -36,7 +25,11 @@ def _bodies(events: list[func.EventHubEvent]) -> list[Any]:
     consumer_group="%CATALOG_CONSUMER_GROUP%",
 )
 def refresh_catalog_cache(events: list[func.EventHubEvent]) -> None:
-    refreshed = bootstrap.registry().catalog().apply_catalog_events(_bodies(events))
+    refreshed = (
+        bootstrap.registry()
+        .catalog()
+        .apply_catalog_events(envelopes(events, consumer="refresh_catalog_cache"))
+    )
     log.info("catalog consumer: refreshed %d product(s)", refreshed)
 
 
@@ -48,5 +41,9 @@ def refresh_catalog_cache(events: list[func.EventHubEvent]) -> None:
     consumer_group="%CATALOG_CONSUMER_GROUP%",
 )
 def refresh_catalog_availability(events: list[func.EventHubEvent]) -> None:
-    refreshed = bootstrap.registry().catalog().apply_inventory_events(_bodies(events))
+    refreshed = (
+        bootstrap.registry()
+        .catalog()
+        .apply_inventory_events(envelopes(events, consumer="refresh_catalog_availability"))
+    )
     log.info("catalog availability consumer: refreshed %d entries", refreshed)

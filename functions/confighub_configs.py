@@ -7,18 +7,19 @@ from typing import Any
 import azure.functions as func
 from pydantic import Field
 
-from functions._http import Call, QueryModel, Reply, WireModel, endpoint
+from functions._http import Call, QueryModel, Reply, endpoint
 from shared import bootstrap
 from shared.confighub.model import MAX_PAGE, Actor, ConfigChange, ConfigDraft, RollbackRequest
 from shared.confighub.service import ConfigHubService, config_etag
 from shared.security import CONFIGHUB_ADMIN, CONFIGHUB_READER
+from shared.wire import RequestModel
 
 bp = func.Blueprint()
 READERS = [CONFIGHUB_READER, CONFIGHUB_ADMIN]
 ADMINS = [CONFIGHUB_ADMIN]
 
 
-class ConfigRoute(WireModel):
+class ConfigRoute(RequestModel):
     config_id: int
 
 

@@ -7,11 +7,11 @@ instance of the app serves fresh configuration on its next read.
 
 from __future__ import annotations
 
-import json
 import logging
 
 import azure.functions as func
 
+from functions._events import envelopes
 from shared import bootstrap
 
 bp = func.Blueprint()
@@ -44,11 +44,6 @@ def invalidate_confighub_cache(events: list[func.EventHubEvent]) -> None:
     """Raises when the cache is down: the retries (about five minutes in all, the default
     cache TTL) land the invalidation once it is back; past that, every entry built before
     the change has expired anyway."""
-    bodies = []
-    for event in events:
-        try:
-            bodies.append(json.loads(event.get_body()))
-        except ValueError:
-            log.warning("confighub consumer: skipped an event that is not JSON")
-    applications = bootstrap.registry().confighub().handle_config_events(bodies)
+    batch = envelopes(events, consumer="invalidate_confighub_cache")
+    applications = bootstrap.registry().confighub().handle_config_events(batch)
     log.info("confighub consumer: invalidated %s", ", ".join(applications) or "nothing")

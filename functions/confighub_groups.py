@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from functions._http import Call, Reply, WireModel, endpoint
+from functions._http import Call, Reply, endpoint
 from shared import bootstrap
 from shared.confighub.model import GroupDraft
 from shared.confighub.service import GroupService
 from shared.security import CONFIGHUB_ADMIN, CONFIGHUB_READER
+from shared.wire import RequestModel
 
 bp = func.Blueprint()
 READERS = [CONFIGHUB_READER, CONFIGHUB_ADMIN]
 ADMINS = [CONFIGHUB_ADMIN]
 
 
-class GroupRoute(WireModel):
+class GroupRoute(RequestModel):
     group_id: int
 
 

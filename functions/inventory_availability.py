@@ -5,15 +5,16 @@ from __future__ import annotations
 import azure.functions as func
 from pydantic import Field
 
-from functions._http import Call, QueryModel, Reply, WireModel, endpoint
+from functions._http import Call, QueryModel, Reply, endpoint
 from shared import bootstrap
 from shared.inventory.model import AvailabilityFilter, Capability, Code, NodeType
 from shared.inventory.service import MAX_BATCH_ITEMS, InventoryService
+from shared.wire import RequestModel
 
 bp = func.Blueprint()
 
 
-class ItemRoute(WireModel):
+class ItemRoute(RequestModel):
     item_id: Code
 
 
@@ -29,7 +30,7 @@ class AvailabilityQuery(QueryModel):
         )
 
 
-class AvailabilityBatch(WireModel):
+class AvailabilityBatch(RequestModel):
     item_ids: tuple[Code, ...] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
     enterprise_code: Code | None = None
     node_type: NodeType | None = None

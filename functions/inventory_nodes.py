@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from functions._http import Call, QueryModel, Reply, WireModel, endpoint
+from functions._http import Call, QueryModel, Reply, endpoint
 from shared import bootstrap
 from shared.inventory.model import Code, ShipNodeSpec
 from shared.inventory.rules import expected_version, version_tag
 from shared.inventory.service import InventoryService
 from shared.security import INVENTORY_ADMIN
+from shared.wire import RequestModel
 
 bp = func.Blueprint()
 
 
-class NodeRoute(WireModel):
+class NodeRoute(RequestModel):
     ship_node: Code
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from functions._http import Call, Reply, WireModel, endpoint
+from functions._http import Call, Reply, endpoint
 from shared import bootstrap
 from shared.inventory.model import Code, ReserveInventory
 from shared.inventory.service import InventoryService
 from shared.security import INVENTORY_RESERVE
+from shared.wire import RequestModel
 
 bp = func.Blueprint()
 RESERVERS = [INVENTORY_RESERVE]
 
 
-class ReservationRoute(WireModel):
+class ReservationRoute(RequestModel):
     reservation_id: Code
 
 

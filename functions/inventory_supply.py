@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from functions._http import Call, Reply, WireModel, endpoint
+from functions._http import Call, Reply, endpoint
 from shared import bootstrap
 from shared.inventory.model import AdjustmentRequest, Code, SupplySpec
 from shared.inventory.rules import expected_version, version_tag
 from shared.inventory.service import InventoryService
 from shared.security import INVENTORY_ADMIN
+from shared.wire import RequestModel
 
 bp = func.Blueprint()
 
 
-class SupplyRoute(WireModel):
+class SupplyRoute(RequestModel):
     item_id: Code
     ship_node: Code
 

@@ -7,16 +7,17 @@ from __future__ import annotations
 import azure.functions as func
 from pydantic import Field
 
-from functions._http import Call, QueryModel, Reply, WireModel, endpoint
+from functions._http import Call, QueryModel, Reply, endpoint
 from shared import bootstrap
 from shared.security import SOURCING_ADMIN
 from shared.sourcing.model import ID_PATTERN, CarrierService, SourcingRequest, SourcingRule
 from shared.sourcing.service import SourcingService
+from shared.wire import RequestModel
 
 bp = func.Blueprint()
 
 
-class IdRoute(WireModel):
+class IdRoute(RequestModel):
     id: str = Field(pattern=ID_PATTERN)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
 
 Document = dict[str, Any]
@@ -187,6 +188,19 @@ class EventPublisher(Protocol):
     def publish(self, hub: str, events: Sequence[Mapping[str, Any]]) -> None: ...
 
     def check(self) -> str: ...
+
+
+class Clock(Protocol):
+    """The time the platform runs on. The composition root hands every context the
+    system clock; tests hand a controllable one, so nothing waits for time to pass."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware (UTC)."""
+        ...
+
+    def time(self) -> float:
+        """The current instant in epoch seconds (``now().timestamp()``)."""
+        ...
 
 
 class TokenVerifier(Protocol):

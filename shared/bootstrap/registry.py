@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from shared.bootstrap import services
 from shared.errors import ConfigurationError, DomainError
-from shared.ports import Cache, DocumentStore, EventPublisher, TokenVerifier
+from shared.ports import Cache, Clock, DocumentStore, EventPublisher, TokenVerifier
 
 if TYPE_CHECKING:
     from shared.catalog.service import CatalogService
@@ -72,6 +72,16 @@ class Registry:
             self._built.clear()
 
     # --- ports -----------------------------------------------------------------------
+    def clock(self) -> Clock:
+        """The system clock; tests override it with a ``ManualClock``."""
+
+        def build() -> Clock:
+            from shared.adapters.clock import SystemClock
+
+            return SystemClock()
+
+        return self._once("clock", build)
+
     def credential(self) -> Any:
         def build() -> Any:
             from azure.identity import DefaultAzureCredential

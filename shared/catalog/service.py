@@ -232,12 +232,12 @@ class CatalogService:
         self.events.publish(self.options.hub_catalog_updates, [event.to_wire()])
 
     # --- event handlers --------------------------------------------------------------
-    def apply_catalog_events(self, raw_events: Sequence[Any]) -> int:
+    def apply_catalog_events(self, events: Sequence[EventEnvelope]) -> int:
         """Refresh what changed; an entry already at the event's version is skipped, so
         replays cost one cache read. Returns how many products were refreshed."""
         newest: dict[str, int] = {}
         taxonomy: set[str] = set()
-        for event in _parse(raw_events):
+        for event in events:
             if event.event_type == PRODUCT_CHANGED:
                 pid = str(event.payload.get("productId") or event.subject)
                 newest[pid] = max(newest.get(pid, 0), event.version)
@@ -263,13 +263,13 @@ class CatalogService:
             self.cache.delete_many([product_key(pid) for pid in stale if pid in gone])
         return len(stale)
 
-    def apply_inventory_events(self, raw_events: Sequence[Any]) -> int:
+    def apply_inventory_events(self, events: Sequence[EventEnvelope]) -> int:
         """Refresh the availability entries this cache holds for the changed SKUs; SKUs
         nobody asked about are left alone. Returns how many entries were refreshed."""
         if self.availability is None:
             return 0
         by_enterprise: dict[str, set[str]] = {}
-        for event in _parse(raw_events):
+        for event in events:
             if event.event_type != INVENTORY_CHANGED:
                 continue
             sku = str(event.payload.get("itemId") or event.subject)
@@ -285,13 +285,3 @@ class _Reply(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         super().__init__(status)
         self.response = gx.GraphQLResponse(status, body)
-
-
-def _parse(raw_events: Sequence[Any]) -> list[EventEnvelope]:
-    out: list[EventEnvelope] = []
-    for raw in raw_events:
-        try:
-            out.append(EventEnvelope.from_wire(raw))
-        except ValueError:
-            log.warning("dropped an event that is not an envelope")
-    return out

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from shared.confighub import spring
 from shared.confighub.changes import EVENT_TYPES, SecretRule
@@ -45,19 +43,11 @@ class ConfigServing:
         self.options = options
         self.secrets = SecretRule(re.compile(options.secret_pattern))
 
-    def handle_config_events(self, bodies: Sequence[Mapping[str, Any]]) -> list[str]:
+    def handle_config_events(self, events: Sequence[EventEnvelope]) -> list[str]:
         """Invalidate the environments of the applications the events name; a repeated
         or stale event only invalidates again, which is harmless. Raises ``Unavailable``
         when the cache refuses the bump, so the batch is retried."""
-        applications: list[str] = []
-        for body in bodies:
-            try:
-                envelope = EventEnvelope.from_wire(body)
-            except ValidationError:
-                log.warning("confighub consumer: skipped a malformed envelope")
-                continue
-            if envelope.event_type in CHANGE_EVENT_TYPES:
-                applications.append(envelope.subject)
+        applications = [e.subject for e in events if e.event_type in CHANGE_EVENT_TYPES]
         self._envs.invalidate(applications, strict=True)
         return list(dict.fromkeys(applications))
 

@@ -8,7 +8,7 @@ from typing import Any
 import azure.functions as func
 import pytest
 
-from functions._http import Call, QueryModel, Reply, WireModel, endpoint
+from functions._http import Call, QueryModel, Reply, endpoint
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
 from shared.errors import (
@@ -21,10 +21,11 @@ from shared.errors import (
     RuleViolation,
     Unavailable,
 )
+from shared.wire import RequestModel
 from tests.conftest import TEST_SIGNING_KEY
 
 
-class Body(WireModel):
+class Body(RequestModel):
     item_id: str
     quantity: int
 
@@ -34,11 +35,11 @@ class Query(QueryModel):
     dry_run: bool = False
 
 
-class Route(WireModel):
+class Route(RequestModel):
     item_id: str
 
 
-class LineRoute(WireModel):
+class LineRoute(RequestModel):
     line: int
 
 
