@@ -2,6 +2,7 @@
 
     python scripts/settings_doc.py table     # markdown rows for README.md
     python scripts/settings_doc.py sample    # local.settings.sample.json
+    python scripts/settings_doc.py write     # both, written into README.md and the sample
 
 Both come from ``shared.settings.Settings`` so the docs cannot drift from the code; a
 unit test checks that README.md and local.settings.sample.json name every setting.
@@ -64,6 +65,22 @@ def sample() -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+def write(root: Path) -> None:
+    """Replace the README's settings table and the sample file with what the code says."""
+    readme = root / "README.md"
+    lines = readme.read_text().split("\n")
+    start = lines.index("| Setting | Default | What it does |")
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    lines[start:end] = table().split("\n")
+    readme.write_text("\n".join(lines))
+    (root / "local.settings.sample.json").write_text(sample())
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "table"
-    print(table() if what == "table" else sample(), end="" if what == "sample" else "\n")
+    if what == "write":
+        write(Path(__file__).resolve().parent.parent)
+    else:
+        print(table() if what == "table" else sample(), end="" if what == "sample" else "\n")

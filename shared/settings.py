@@ -111,6 +111,17 @@ class Settings(BaseSettings):
         description="`false` only for a local cosmosdb-server with its self-signed certificate",
         json_schema_extra=LOCAL_ONLY,
     )
+    cosmos_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=120,
+        alias="COSMOS_TIMEOUT_SECONDS",
+        description=(
+            "how long one Cosmos DB request may wait to connect and for its answer "
+            "(a slow local cosmosdb-server under load needs more)"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
     cosmos_create_containers: bool = Field(
         False,
         alias="COSMOS_CREATE_CONTAINERS",

@@ -85,12 +85,14 @@ class CosmosDocumentStore:
         database: str,
         verify_tls: bool = True,
         create_containers: bool = False,
+        timeout_seconds: float = 5.0,
     ) -> None:
         self._endpoint = endpoint
         self._credential = credential
         self._database_name = database
         self._verify_tls = verify_tls
         self._create = create_containers
+        self._timeout = timeout_seconds
         self._lock = threading.Lock()
         self._client: CosmosClient | None = None
         self._database: DatabaseProxy | None = None
@@ -112,6 +114,8 @@ class CosmosDocumentStore:
                         self._endpoint,
                         credential=self._credential,
                         connection_verify=self._verify_tls,
+                        connection_timeout=self._timeout,
+                        read_timeout=self._timeout,
                     )
                     self._database = (
                         client.create_database_if_not_exists(self._database_name)

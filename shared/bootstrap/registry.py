@@ -122,6 +122,7 @@ class Registry:
                 database=s.cosmos_database,
                 verify_tls=s.cosmos_verify_tls,
                 create_containers=s.cosmos_create_containers,
+                timeout_seconds=s.cosmos_timeout_seconds,
             )
 
         return self._once("documents", build)

@@ -176,6 +176,9 @@ def store_settings(request: pytest.FixtureRequest, tmp_path: Path, store: str) -
             COSMOS_VERIFY_TLS=False,
             COSMOS_CREATE_CONTAINERS=True,
             COSMOS_DATABASE=f"inv{uuid.uuid4().hex[:12]}",
+            # cosmosdb-server is one Node.js process: under 200 concurrent requests on
+            # a shared 2-core machine an answer can take longer than Azure's 5 s.
+            COSMOS_TIMEOUT_SECONDS=60,
         )
     )
 
