@@ -40,10 +40,10 @@ from shared.inventory.model import (
     ShipNodeSpec,
     SupplySpec,
 )
-from shared.inventory.repository import ContainerNames, InventoryRepository
 from shared.inventory.rules import supply_id
 from shared.inventory.service import InventoryService, supply_cache_key
-from shared.ports import ContainerSpec, DocumentStore
+from shared.inventory.stored import SUPPLY_PARTITION
+from shared.ports import ContainerSpec, DocumentContainer, DocumentStore
 from tests import cosmos_server
 from tests.conftest import embedded_settings
 
@@ -138,14 +138,26 @@ def registry_for(store: str, tmp: Path) -> Iterator[Registry]:
 
 
 def counted_service(reg: Registry) -> tuple[InventoryService, Counting, Counting]:
+    """A second inventory built by the composition root over counted store and cache."""
     store_calls, cache_calls = Counting(), Counting()
-    repo = InventoryRepository(CountingStore(reg.documents(), store_calls), ContainerNames())
-    cache: Any = CountingContainer(reg.cache(), cache_calls)
-    svc = InventoryService(repo, cache, reg.inventory().config, reg.events())
-    return svc, store_calls, cache_calls
+    counted = Registry(reg.settings)
+    counted.override(
+        documents=CountingStore(reg.documents(), store_calls),
+        cache=CountingContainer(reg.cache(), cache_calls),
+        events=reg.events(),
+        clock=reg.clock(),
+    )
+    return counted.inventory(), store_calls, cache_calls
 
 
-def seed(svc: InventoryService, items: int) -> list[str]:
+def supply_container(reg: Registry) -> DocumentContainer:
+    """The raw ``inventory`` container: the baseline reads and the bulk seeding."""
+    spec = ContainerSpec(reg.settings.cosmos_container_inventory, SUPPLY_PARTITION)
+    return reg.documents().container(spec)
+
+
+def seed(reg: Registry, items: int) -> list[str]:
+    svc = reg.inventory()
     for node, kind in (("DC1", NodeType.DC), ("DC2", NodeType.DC), ("S1", NodeType.STORE)):
         spec = ShipNodeSpec(
             name=node,
@@ -154,9 +166,9 @@ def seed(svc: InventoryService, items: int) -> list[str]:
             time_zone="America/New_York",
             location=LOC,
         )
-        svc.put_ship_node(node, spec, "bench")
+        svc.nodes.put_node(node, spec, "bench")
     ids = [f"B{n:05d}" for n in range(items)]
-    container = svc.repo.supply
+    container = supply_container(reg)
     for item in ids:
         for node in ("DC1", "DC2", "S1"):
             container.create(
@@ -180,16 +192,17 @@ def seed(svc: InventoryService, items: int) -> list[str]:
 
 def bench_reads(reg: Registry, ids: list[str]) -> None:
     svc = reg.inventory()
-    container = svc.repo.supply
+    container = supply_container(reg)
+    cache = reg.cache()
     raw = timed(lambda i: container.read(supply_id(ids[i % len(ids)], "DC1"), ids[i % len(ids)]))
     cold = timed(
         lambda i: (
-            svc.cache.delete(supply_cache_key(ids[i % len(ids)])),
-            svc.get_availability_views([ids[i % len(ids)]]),
+            cache.delete(supply_cache_key(ids[i % len(ids)])),
+            svc.availability.get_views([ids[i % len(ids)]]),
         )
     )
-    svc.get_availability_views(ids[:50])
-    warm = timed(lambda i: svc.get_availability_views([ids[i % 50]]))
+    svc.availability.get_views(ids[:50])
+    warm = timed(lambda i: svc.availability.get_views([ids[i % 50]]))
     raw50, raw99 = percentiles(raw)
     print(f"  raw point read            p50 {raw50:8.0f} us   p99 {raw99:8.0f} us")
     for label, samples in (("uncached", cold), ("cached", warm)):
@@ -203,19 +216,19 @@ def bench_reads(reg: Registry, ids: list[str]) -> None:
 def bench_batch(reg: Registry, ids: list[str]) -> None:
     svc, store_calls, cache_calls = counted_service(reg)
     batch = ids[:200]
-    svc.cache.delete_many([supply_cache_key(i) for i in batch])
-    svc.cache.delete(f"inventory:nodes:{ENTERPRISE}")
+    reg.cache().delete_many([supply_cache_key(i) for i in batch])
+    reg.cache().delete(f"inventory:nodes:{ENTERPRISE}")
     store_calls.calls.clear()
     cache_calls.calls.clear()
     start = time.perf_counter()
-    answers = svc.get_availability_views(batch)
+    answers = svc.availability.get_views(batch)
     cold_ms = (time.perf_counter() - start) * 1e3
     cold_store, cold_cache = store_calls.total(), cache_calls.total()
     cold_kinds = dict(store_calls.calls)
     store_calls.calls.clear()
     cache_calls.calls.clear()
     start = time.perf_counter()
-    svc.get_availability_views(batch)
+    svc.availability.get_views(batch)
     warm_ms = (time.perf_counter() - start) * 1e3
     assert len(answers) == 200
     print(
@@ -230,7 +243,7 @@ def bench_batch(reg: Registry, ids: list[str]) -> None:
 
 def bench_reservations(reg: Registry, clients: int = 16, stock: int = 400) -> None:
     svc = reg.inventory()
-    svc.set_supply("HOT", "DC1", SupplySpec(quantity=stock), "bench")
+    svc.supply.set_supply("HOT", "DC1", SupplySpec(quantity=stock), "bench")
     attempts = stock * 2
     outcome: Counter[str] = Counter()
     lock = threading.Lock()
@@ -243,7 +256,7 @@ def bench_reservations(reg: Registry, clients: int = 16, stock: int = 400) -> No
             lines=(ReservationLine(item_id="HOT", quantity=qty, ship_node="DC1"),),
         )
         try:
-            svc.reserve_inventory(request)
+            svc.reservations.reserve(request)
             key = "held"
         except Conflict:
             key, qty = "rejected", 0
@@ -255,7 +268,7 @@ def bench_reservations(reg: Registry, clients: int = 16, stock: int = 400) -> No
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(one, range(attempts)))
     elapsed = time.perf_counter() - start
-    record = svc.get_supply("HOT", "DC1")
+    record = svc.supply.get_supply("HOT", "DC1")
     held_in_doc = sum(h.quantity for h in record.holds.values())
     oversold = max(0, outcome["units"] - stock) + max(0, record.reserved - stock)
     print(
@@ -268,7 +281,7 @@ def bench_reservations(reg: Registry, clients: int = 16, stock: int = 400) -> No
 
 def bench_change_feed(reg: Registry, count: int = 1000) -> None:
     svc = reg.inventory()
-    container = svc.repo.supply
+    container = supply_container(reg)
     docs = []
     for n in range(count):
         item = f"CF{n:05d}"
@@ -290,7 +303,7 @@ def bench_change_feed(reg: Registry, count: int = 1000) -> None:
                 }
             )
         )
-    svc.process_changed_documents(docs)
+    svc.feed.process(docs)
     changed = [
         container.replace(
             {k: v for k, v in d.items() if not k.startswith("_")} | {"quantity": 0, "version": 2}
@@ -298,7 +311,7 @@ def bench_change_feed(reg: Registry, count: int = 1000) -> None:
         for d in docs
     ]
     start = time.perf_counter()
-    result = svc.process_changed_documents(changed)
+    result = svc.feed.process(changed)
     elapsed = time.perf_counter() - start
     print(
         f"  change feed, {count} docs      {count / elapsed:7.0f} docs/s   ({elapsed * 1e3:.0f} ms;"
@@ -314,7 +327,7 @@ def main(stores: Sequence[str]) -> None:
             continue
         with tempfile.TemporaryDirectory() as tmp, registry_for(store, Path(tmp)) as reg:
             print(f"{store} store, {type(reg.cache()).__name__}, {ROUNDS} rounds:")
-            ids = seed(reg.inventory(), 250)
+            ids = seed(reg, 250)
             bench_reads(reg, ids)
             bench_batch(reg, ids)
             bench_reservations(reg)

@@ -83,12 +83,12 @@ def build_network(
             ),
             capabilities=("SHIP", "PICKUP"),  # type: ignore[arg-type]
         )
-        inventory.put_ship_node(node_id, spec, "bench")
+        inventory.nodes.put_node(node_id, spec, "bench")
         held = {}
         for item in ITEMS:
             if rng.random() < (0.6 if is_dc else 0.25):
                 qty = rng.randint(1, 40 if is_dc else 6)
-                inventory.set_supply(item, node_id, SupplySpec(quantity=qty), "bench")
+                inventory.supply.set_supply(item, node_id, SupplySpec(quantity=qty), "bench")
                 held[item] = qty
         stock[node_id] = held
     return stock

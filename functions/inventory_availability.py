@@ -46,7 +46,7 @@ def service() -> InventoryService:
 @endpoint(route=ItemRoute, query=AvailabilityQuery)
 def get_availability(call: Call[None, AvailabilityQuery, ItemRoute]) -> Reply:
     q = call.query
-    views = service().get_availability_views([call.route.item_id], q.enterprise_code, q.to_filter())
+    views = service().availability.get_views([call.route.item_id], q.enterprise_code, q.to_filter())
     return Reply(200, views[0])
 
 
@@ -55,5 +55,5 @@ def get_availability(call: Call[None, AvailabilityQuery, ItemRoute]) -> Reply:
 def post_availability(call: Call[AvailabilityBatch, None, None]) -> Reply:
     b = call.body
     flt = AvailabilityFilter(node_type=b.node_type, ship_node=b.ship_node, capability=b.capability)
-    views = service().get_availability_views(list(b.item_ids), b.enterprise_code, flt)
+    views = service().availability.get_views(list(b.item_ids), b.enterprise_code, flt)
     return Reply(200, {"items": views})

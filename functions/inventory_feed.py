@@ -33,7 +33,7 @@ def inventory_change_feed(documents: func.DocumentList) -> None:
     container comes from infrastructure: with Entra (RBAC) data-plane access the
     trigger could not create it."""
     docs = [dict(d) for d in documents]
-    result = bootstrap.registry().inventory().process_changed_documents(docs)
+    result = bootstrap.registry().inventory().feed.process(docs)
     log.info(
         "inventory change feed: %d changed, %d events, %d boundary events",
         result.changed,
@@ -50,6 +50,6 @@ def inventory_change_feed(documents: func.DocumentList) -> None:
     use_monitor=False,
 )
 def inventory_expire_reservations(timer: func.TimerRequest) -> None:
-    counts = bootstrap.registry().inventory().expire_reservations()
+    counts = bootstrap.registry().inventory().reservations.expire_due()
     if counts["expired"] or counts["abandoned"]:
         log.info("reservations expired: %(expired)d, abandoned: %(abandoned)d", counts)

@@ -7,7 +7,6 @@ import azure.functions as func
 from functions._http import Call, QueryModel, Reply, endpoint
 from shared import bootstrap
 from shared.inventory.model import Code, ShipNodeSpec
-from shared.inventory.rules import expected_version, version_tag
 from shared.inventory.service import InventoryService
 from shared.security import INVENTORY_ADMIN
 from shared.wire import RequestModel
@@ -30,24 +29,21 @@ def service() -> InventoryService:
 @bp.route(route="ship-nodes", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint(query=NodeQuery)
 def list_ship_nodes(call: Call[None, NodeQuery, None]) -> Reply:
-    return Reply(200, {"shipNodes": service().list_ship_nodes(call.query.enterprise_code)})
+    return Reply(200, {"shipNodes": service().nodes.list_nodes(call.query.enterprise_code)})
 
 
 @bp.route(route="ship-nodes/{shipNode}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint(route=NodeRoute, query=NodeQuery)
 def get_ship_node(call: Call[None, NodeQuery, NodeRoute]) -> Reply:
-    node = service().get_ship_node(call.route.ship_node, call.query.enterprise_code)
-    return Reply(200, node, headers={"ETag": version_tag(node.version)})
+    node = service().nodes.get_node(call.route.ship_node, call.query.enterprise_code)
+    return Reply(200, node, etag=node.version)
 
 
 @bp.route(route="ship-nodes/{shipNode}", methods=["PUT"])
 @endpoint(body=ShipNodeSpec, route=NodeRoute, roles=[INVENTORY_ADMIN])
 def put_ship_node(call: Call[ShipNodeSpec, None, NodeRoute]) -> Reply:
-    """``If-Match: W/"<version>"`` (optional) makes the write conditional (412)."""
-    node, created = service().put_ship_node(
-        call.route.ship_node,
-        call.body,
-        call.caller,
-        expected_version=expected_version(call.header("If-Match")),
+    """``If-Match: "<version>"`` (optional) makes the write conditional (412)."""
+    node, created = service().nodes.put_node(
+        call.route.ship_node, call.body, call.caller, if_match=call.if_match()
     )
-    return Reply(201 if created else 200, node, headers={"ETag": version_tag(node.version)})
+    return Reply(201 if created else 200, node, etag=node.version)

@@ -27,7 +27,7 @@ def service() -> InventoryService:
 @endpoint(body=ReserveInventory, roles=RESERVERS)
 def post_reservation(call: Call[ReserveInventory, None, None]) -> Reply:
     """A repeat of the same request answers like the first one (201), marked replayed."""
-    reservation, fresh = service().reserve_inventory(call.body)
+    reservation, fresh = service().reservations.reserve(call.body)
     headers = {"Location": f"/api/reservations/{reservation.reservation_id}"}
     if not fresh:
         headers["Idempotent-Replayed"] = "true"
@@ -37,16 +37,16 @@ def post_reservation(call: Call[ReserveInventory, None, None]) -> Reply:
 @bp.route(route="reservations/{reservationId}", methods=["GET"])
 @endpoint(route=ReservationRoute, roles=RESERVERS)
 def get_reservation(call: Call[None, None, ReservationRoute]) -> Reply:
-    return Reply(200, service().get_reservation(call.route.reservation_id))
+    return Reply(200, service().reservations.get(call.route.reservation_id))
 
 
 @bp.route(route="reservations/{reservationId}", methods=["DELETE"])
 @endpoint(route=ReservationRoute, roles=RESERVERS)
 def delete_reservation(call: Call[None, None, ReservationRoute]) -> Reply:
-    return Reply(200, service().release_reservation(call.route.reservation_id))
+    return Reply(200, service().reservations.release(call.route.reservation_id))
 
 
 @bp.route(route="reservations/{reservationId}/confirm", methods=["POST"])
 @endpoint(route=ReservationRoute, roles=RESERVERS)
 def confirm_reservation(call: Call[None, None, ReservationRoute]) -> Reply:
-    return Reply(200, service().confirm_reservation(call.route.reservation_id))
+    return Reply(200, service().reservations.confirm(call.route.reservation_id))

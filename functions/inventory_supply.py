@@ -7,7 +7,6 @@ import azure.functions as func
 from functions._http import Call, Reply, endpoint
 from shared import bootstrap
 from shared.inventory.model import AdjustmentRequest, Code, SupplySpec
-from shared.inventory.rules import expected_version, version_tag
 from shared.inventory.service import InventoryService
 from shared.security import INVENTORY_ADMIN
 from shared.wire import RequestModel
@@ -27,25 +26,21 @@ def service() -> InventoryService:
 @bp.route(route="inventory/{itemId}/nodes/{shipNode}", methods=["GET"])
 @endpoint(route=SupplyRoute, roles=[INVENTORY_ADMIN])
 def get_supply(call: Call[None, None, SupplyRoute]) -> Reply:
-    record = service().get_supply(call.route.item_id, call.route.ship_node)
-    return Reply(200, record, headers={"ETag": version_tag(record.version)})
+    record = service().supply.get_supply(call.route.item_id, call.route.ship_node)
+    return Reply(200, record, etag=record.version)
 
 
 @bp.route(route="inventory/{itemId}/nodes/{shipNode}", methods=["PUT"])
 @endpoint(body=SupplySpec, route=SupplyRoute, roles=[INVENTORY_ADMIN])
 def put_supply(call: Call[SupplySpec, None, SupplyRoute]) -> Reply:
-    """``If-Match: W/"<version>"`` (optional) makes the write conditional (412)."""
-    record, created = service().set_supply(
-        call.route.item_id,
-        call.route.ship_node,
-        call.body,
-        call.caller,
-        expected_version=expected_version(call.header("If-Match")),
+    """``If-Match: "<version>"`` (optional) makes the write conditional (412)."""
+    record, created = service().supply.set_supply(
+        call.route.item_id, call.route.ship_node, call.body, call.caller, if_match=call.if_match()
     )
-    return Reply(201 if created else 200, record, headers={"ETag": version_tag(record.version)})
+    return Reply(201 if created else 200, record, etag=record.version)
 
 
 @bp.route(route="inventory/adjustments", methods=["POST"])
 @endpoint(body=AdjustmentRequest, roles=[INVENTORY_ADMIN])
 def post_adjustments(call: Call[AdjustmentRequest, None, None]) -> Reply:
-    return Reply(200, {"records": service().adjust_inventory(call.body, call.caller)})
+    return Reply(200, {"records": service().supply.adjust(call.body, call.caller)})

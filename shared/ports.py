@@ -16,6 +16,9 @@ from typing import Any, Literal, Protocol, runtime_checkable
 Document = dict[str, Any]
 """A JSON document; the store adds ``_etag`` (opaque) and ``_ts`` (epoch seconds)."""
 
+SYSTEM_FIELDS = ("_etag", "_ts", "_rid", "_self", "_attachments", "_lsn")
+"""Fields the stores maintain themselves: never written back, never part of a model."""
+
 FilterOp = Literal[
     "=", "!=", "<", "<=", ">", ">=", "in", "startswith", "contains", "array_contains", "defined"
 ]

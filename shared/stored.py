@@ -17,18 +17,19 @@ newer version of the app survives a replace by an older one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import to_jsonable_python
 
 from shared.errors import NotFound, PreconditionFailed
-from shared.ports import Document, DocumentContainer, Filter, PatchOp, Query
+from shared.ports import SYSTEM_FIELDS, Document, DocumentContainer, Filter, PatchOp, Query
 from shared.wire import WireModel
 
 M = TypeVar("M", bound="StoredModel")
+V = TypeVar("V", bound=BaseModel)
 EVERYTHING = Query()
 
 
@@ -44,6 +45,12 @@ class StoredModel(WireModel):
 
     def to_document(self) -> Document:
         return self.model_dump(mode="json", by_alias=True)
+
+    def as_view(self, view: type[V]) -> V:
+        """The public model ``view`` of this document: its fields, taken as they are
+        (they were validated when the document was read), without the stored extras."""
+        fields = {name: self.__dict__[name] for name in view.model_fields}
+        return view.model_construct(_fields_set=set(fields), **fields)
 
     def with_changes(self, **changes: Any) -> Self:
         """A copy with fields replaced by Python name; an unknown name is an error (a
@@ -101,7 +108,10 @@ def to_json(value: Any) -> Any:
 
 
 def _model_fields(doc: Document) -> Document:
-    return {key: value for key, value in doc.items() if not key.startswith("_")}
+    body = dict(doc)
+    for key in SYSTEM_FIELDS:
+        body.pop(key, None)
+    return body
 
 
 class Documents(Generic[M]):
@@ -136,10 +146,25 @@ class Documents(Generic[M]):
     def read_many(self, keys: Sequence[tuple[str, Any]]) -> list[Stored[M]]:
         return self.load_many(self._container.read_many(keys))
 
-    def query(self, query: Query = EVERYTHING, *, partition_key: Any = None) -> list[Stored[M]]:
-        return self.load_many(
-            self._container.query(self._scoped(query), partition_key=partition_key)
-        )
+    def query(
+        self,
+        query: Query = EVERYTHING,
+        *,
+        partition_key: Any = None,
+        invalid: Callable[[Document, ValidationError], None] | None = None,
+    ) -> list[Stored[M]]:
+        """Documents of this kind matching ``query``. With ``invalid``, a document that
+        does not validate is handed to it and left out instead of failing the read."""
+        found = self._container.query(self._scoped(query), partition_key=partition_key)
+        if invalid is None:
+            return self.load_many(found)
+        loaded: list[Stored[M]] = []
+        for doc in found:
+            try:
+                loaded.append(self.load(doc))
+            except ValidationError as exc:
+                invalid(doc, exc)
+        return loaded
 
     def count(self, query: Query = EVERYTHING, *, partition_key: Any = None) -> int:
         return self._container.count(self._scoped(query), partition_key=partition_key)

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.errors import BadRequest
-from shared.ports import ContainerSpec, Document, Filter, PatchOp
+from shared.ports import SYSTEM_FIELDS, ContainerSpec, Document, Filter, PatchOp
 
-SYSTEM_FIELDS = frozenset({"_etag", "_ts", "_rid", "_self", "_attachments", "_lsn"})
 MAX_PATCH_OPS = 10
 """Cosmos DB rejects a patch with more operations; the embedded store does the same."""
 

@@ -55,10 +55,12 @@ class InventoryAvailability:
         self.inventory = inventory
 
     def candidates(self, enterprise_code: str, item_ids: Sequence[str]) -> list[NodeSupply]:
-        stock = stock_by_node(self.inventory.get_availability_many(item_ids, enterprise_code))
+        stock = stock_by_node(
+            self.inventory.availability.get_availability_many(item_ids, enterprise_code)
+        )
         return [
             node_supply(node, stock.get(node.ship_node, {}))
-            for node in self.inventory.list_ship_nodes(enterprise_code)
+            for node in self.inventory.nodes.list_nodes(enterprise_code)
         ]
 
 
@@ -160,9 +162,9 @@ class InventoryStockLevels:
     ) -> Mapping[str, StockLevel]:
         """Capped like the HTTP answer, plus when each level stops being true (a hold
         expiring), which the catalog needs to bound its copy."""
-        inventory = self._inventory()
-        found = inventory.get_availability_many(list(dict.fromkeys(skus)), enterprise_code)
-        cap = inventory.config.display_cap
+        reader = self._inventory().availability
+        found = reader.get_availability_many(list(dict.fromkeys(skus)), enterprise_code)
+        cap = reader.display_cap
         return {item: stock_level(capped_view(a, cap), a.valid_until) for item, a in found.items()}
 
 

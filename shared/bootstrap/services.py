@@ -54,9 +54,21 @@ def build_inventory(reg: Registry) -> InventoryService:
     for the storefront); the marks need only the cache, never the catalog's source."""
     from shared.catalog.stock import StockMarks
     from shared.inventory.repository import ContainerNames, InventoryRepository
-    from shared.inventory.service import InventoryConfig, InventoryService
+    from shared.inventory.service import (
+        AvailabilityReader,
+        InventoryFeed,
+        InventoryService,
+        ReservationBook,
+        ReservationPolicy,
+        ShipNodes,
+        StockChanges,
+        SupplyCache,
+        SupplyWrites,
+    )
 
     s = reg.settings
+    clock = reg.clock()
+    cache = reg.cache()
     repo = InventoryRepository(
         reg.documents(),
         ContainerNames(
@@ -65,22 +77,47 @@ def build_inventory(reg: Registry) -> InventoryService:
             reservations=s.cosmos_container_reservations,
             audit=s.cosmos_container_inventory_audit,
         ),
+        clock,
+    )
+    supply_cache = SupplyCache(repo, cache, s.inventory_cache_ttl_seconds)
+    changes = StockChanges(supply_cache, StockMarks(cache, s.catalog_availability_ttl_seconds))
+    nodes = ShipNodes(
+        repo,
+        cache,
+        changes,
+        clock,
+        default_enterprise=s.inventory_default_enterprise,
+        cache_ttl_seconds=s.inventory_cache_ttl_seconds,
     )
     return InventoryService(
-        repo,
-        reg.cache(),
-        InventoryConfig(
-            default_enterprise=s.inventory_default_enterprise,
-            display_cap=s.inventory_display_cap,
-            cache_ttl_seconds=s.inventory_cache_ttl_seconds,
-            reservation_default_ttl=s.inventory_reservation_default_ttl,
-            reservation_max_ttl=s.inventory_reservation_max_ttl,
-            pending_timeout_seconds=s.inventory_pending_timeout_seconds,
+        repo=repo,
+        nodes=nodes,
+        availability=AvailabilityReader(
+            nodes, supply_cache, clock, display_cap=s.inventory_display_cap
+        ),
+        supply=SupplyWrites(repo, nodes, changes),
+        reservations=ReservationBook(
+            repo,
+            nodes,
+            changes,
+            clock,
+            ReservationPolicy(
+                default_ttl=s.inventory_reservation_default_ttl,
+                max_ttl=s.inventory_reservation_max_ttl,
+                pending_timeout=s.inventory_pending_timeout_seconds,
+            ),
+        ),
+        feed=InventoryFeed(
+            repo,
+            nodes,
+            supply_cache,
+            reg.events(),
+            clock,
             hub=s.hub_inventory_updates,
             service_id=s.service_id,
         ),
-        reg.events(),
-        listener=StockMarks(reg.cache(), s.catalog_availability_ttl_seconds),
+        supply_cache=supply_cache,
+        changes=changes,
     )
 
 

@@ -9,7 +9,7 @@ node, version): a replayed batch publishes the very same events, which consumers
 dedupe on version drop.
 
 Stock-level events (``OutOfStock``, ``LowStockReached``, ``BackInStock``) compare the
-network status with the last one announced, kept in a small ``networkStatus`` document
+network status with the last one announced, kept in a small network-status document
 per item and enterprise in the same container. It is written only after publishing, so a
 crash in between re-announces (same ids) rather than losing the event; the trigger skips
 those documents when they come back through the feed.
@@ -17,17 +17,28 @@ those documents when they come back through the feed.
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from shared.events import EventEnvelope
-from shared.inventory.model import AvailabilityFilter, ShipNode, StockStatus, SupplyRecord
-from shared.inventory.repository import InventoryRepository, now_iso, user_doc
+from shared.inventory.model import (
+    AvailabilityFilter,
+    InventoryChanged,
+    ItemAvailability,
+    ShipNode,
+    StockLevelCrossed,
+    StockStatus,
+    SupplyRecord,
+)
+from shared.inventory.nodes import ShipNodes
+from shared.inventory.repository import InventoryRepository
 from shared.inventory.rules import boundary_event, item_availability, item_version
-from shared.ports import EventPublisher
+from shared.inventory.stored import StoredNetworkStatus, changed_supply
+from shared.inventory.supply_cache import SupplyCache
+from shared.ports import Clock, EventPublisher
+from shared.stored import Stored
 
 INVENTORY_CHANGED = "InventoryChanged"
 QUERY_CHUNK = 100
@@ -49,146 +60,147 @@ class FeedResult:
     boundaries: int
 
 
+StatusWrite = tuple[StoredNetworkStatus, Stored[StoredNetworkStatus] | None]
+
+
 class InventoryFeed:
     def __init__(
         self,
         repo: InventoryRepository,
+        nodes: ShipNodes,
+        supply_cache: SupplyCache,
         events: EventPublisher,
+        clock: Clock,
         *,
-        load_nodes: Callable[[str], dict[str, ShipNode]],
-        remember: Callable[[Mapping[str, Sequence[SupplyRecord]]], set[str]],
         hub: str,
         service_id: str,
     ) -> None:
-        self.repo = repo
-        self.events = events
-        self._load_nodes = load_nodes
-        self._remember = remember
+        self._repo = repo
+        self._nodes = nodes
+        self._supply_cache = supply_cache
+        self._events = events
+        self._clock = clock
         self.hub = hub
         self.service_id = service_id
 
     def process(self, documents: Sequence[Mapping[str, Any]]) -> FeedResult:
         """Raises on any failure, so the host retries the whole batch."""
-        changed: dict[str, set[str]] = {}
-        for doc in documents:
-            if doc.get("docType") == "supply":
-                changed.setdefault(str(doc["itemId"]), set()).add(str(doc["shipNode"]))
+        changed = changed_supply(documents)
         if not changed:
             return FeedResult(0, 0, 0)
         items = sorted(changed)
         records: dict[str, list[SupplyRecord]] = {i: [] for i in items}
         for start in range(0, len(items), QUERY_CHUNK):
-            for r in self.repo.records_for_items(items[start : start + QUERY_CHUNK]):
+            for r in self._repo.records_for_items(items[start : start + QUERY_CHUNK]):
                 records[r.item_id].append(r)
-        self._remember(records)
-        status_docs = self._status_docs(records)
-        now = time.time()
+        self._supply_cache.remember_many(records)
+        statuses = self._repo.network_statuses(
+            sorted(
+                {
+                    (network_status_id(item, r.enterprise_code), item)
+                    for item, recs in records.items()
+                    for r in recs
+                }
+            )
+        )
+        now = self._clock.time()
         envelopes: list[EventEnvelope] = []
-        status_writes: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-        nodes_cache: dict[str, dict[str, ShipNode]] = {}
+        status_writes: list[StatusWrite] = []
+        nodes_by_enterprise: dict[str, dict[str, ShipNode]] = {}
         for item in items:
             recs = records[item]
             version = item_version(recs)
             for enterprise in sorted({r.enterprise_code for r in recs}):
-                nodes = nodes_cache.get(enterprise)
+                nodes = nodes_by_enterprise.get(enterprise)
                 if nodes is None:
-                    nodes = nodes_cache[enterprise] = self._load_nodes(enterprise)
+                    nodes = nodes_by_enterprise[enterprise] = self._nodes.by_id(enterprise)
                 avail = item_availability(
                     item, enterprise, recs, nodes, flt=AvailabilityFilter(), now=now
                 )
-                network = avail.network
-                for node in avail.nodes:
-                    if node.ship_node not in changed[item]:
-                        continue
-                    payload = {
-                        "itemId": item,
-                        "shipNode": node.ship_node,
-                        "enterpriseCode": enterprise,
-                        "available": node.available,
-                        "infinite": node.infinite,
-                        "status": node.status.value,
-                        "nodeVersion": node.version,
-                        "network": {
-                            "available": network.available,
-                            "infinite": network.infinite,
-                            "status": network.status.value,
-                        },
-                    }
-                    envelopes.append(
-                        self._event(INVENTORY_CHANGED, item, version, payload, node.ship_node)
-                    )
-                sid = network_status_id(item, enterprise)
-                previous_doc = status_docs.get(sid)
-                previous = StockStatus(previous_doc["status"]) if previous_doc else None
-                crossing = boundary_event(previous, network.status)
-                if crossing is not None:
-                    envelopes.append(
-                        self._event(
-                            crossing,
-                            item,
-                            version,
-                            {
-                                "itemId": item,
-                                "enterpriseCode": enterprise,
-                                "previousStatus": previous.value if previous else None,
-                                "status": network.status.value,
-                                "available": network.available,
-                            },
-                            enterprise,
-                        )
-                    )
-                if previous is not network.status:
-                    status_writes.append(
-                        (
-                            {
-                                "id": sid,
-                                "docType": "networkStatus",
-                                "itemId": item,
-                                "enterpriseCode": enterprise,
-                                "status": network.status.value,
-                                "itemVersion": version,
-                                "modifyts": now_iso(),
-                            },
-                            previous_doc,
-                        )
-                    )
+                envelopes += self._node_events(avail, changed[item], version)
+                previous = statuses.get(network_status_id(item, enterprise))
+                crossing, write = self._status_change(avail, previous, version)
+                envelopes += crossing
+                status_writes += write
         if envelopes:
-            self.events.publish(self.hub, [e.to_wire() for e in envelopes])
+            self._events.publish(self.hub, [e.to_wire() for e in envelopes])
         for new, old in status_writes:
-            self._write_status(new, old)
+            self._repo.write_network_status(new, old)
         boundaries = sum(1 for e in envelopes if e.event_type != INVENTORY_CHANGED)
         return FeedResult(sum(len(v) for v in changed.values()), len(envelopes), boundaries)
 
+    def _node_events(
+        self, avail: ItemAvailability, changed_nodes: set[str], version: int
+    ) -> list[EventEnvelope]:
+        return [
+            self._event(
+                INVENTORY_CHANGED,
+                avail.item_id,
+                version,
+                InventoryChanged(
+                    item_id=avail.item_id,
+                    ship_node=node.ship_node,
+                    enterprise_code=avail.enterprise_code,
+                    available=node.available,
+                    infinite=node.infinite,
+                    status=node.status,
+                    node_version=node.version,
+                    network=avail.network,
+                ),
+                node.ship_node,
+            )
+            for node in avail.nodes
+            if node.ship_node in changed_nodes
+        ]
+
+    def _status_change(
+        self,
+        avail: ItemAvailability,
+        previous: Stored[StoredNetworkStatus] | None,
+        version: int,
+    ) -> tuple[list[EventEnvelope], list[StatusWrite]]:
+        """The boundary event the network status crosses, and the status to record."""
+        network = avail.network
+        before: StockStatus | None = previous.model.status if previous else None
+        events: list[EventEnvelope] = []
+        crossing = boundary_event(before, network.status)
+        if crossing is not None:
+            payload = StockLevelCrossed(
+                item_id=avail.item_id,
+                enterprise_code=avail.enterprise_code,
+                previous_status=before,
+                status=network.status,
+                available=network.available,
+            )
+            events.append(
+                self._event(crossing, avail.item_id, version, payload, avail.enterprise_code)
+            )
+        if before is network.status:
+            return events, []
+        status = StoredNetworkStatus(
+            id=network_status_id(avail.item_id, avail.enterprise_code),
+            item_id=avail.item_id,
+            enterprise_code=avail.enterprise_code,
+            status=network.status,
+            item_version=version,
+            modifyts=self._clock.now(),
+        )
+        return events, [(status, previous)]
+
     def _event(
-        self, event_type: str, item: str, version: int, payload: dict[str, Any], part: str
+        self,
+        event_type: str,
+        item: str,
+        version: int,
+        payload: InventoryChanged | StockLevelCrossed,
+        part: str,
     ) -> EventEnvelope:
         return EventEnvelope(
             event_id=event_id(event_type, item, part, version),
             event_type=event_type,
+            timestamp=self._clock.now(),
             service_id=self.service_id,
             subject=item,
             version=version,
-            payload=payload,
+            payload=payload.model_dump(mode="json", by_alias=True),
         )
-
-    def _status_docs(self, records: Mapping[str, list[SupplyRecord]]) -> dict[str, dict[str, Any]]:
-        keys = sorted(
-            {
-                (network_status_id(item, r.enterprise_code), item)
-                for item, recs in records.items()
-                for r in recs
-            }
-        )
-        if not keys:
-            return {}
-        return {d["id"]: d for d in self.repo.supply.read_many(keys)}
-
-    def _write_status(self, new: dict[str, Any], old: dict[str, Any] | None) -> None:
-        """Only a newer item version may move the announced status; a concurrent
-        writer raises (the batch is retried and sees the newer document)."""
-        if old is None:
-            self.repo.supply.create(new)
-            return
-        if int(old.get("itemVersion", 0)) > int(new["itemVersion"]):
-            return
-        self.repo.supply.replace(user_doc(old) | new, if_match=old["_etag"])

@@ -10,11 +10,10 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from shared.inventory.demo_nodes import DCS, STORES, demo_nodes
-from shared.inventory.model import ShipNode, ShipNodeSpec
-from shared.inventory.repository import now_iso
+from shared.inventory.model import ShipNode, ShipNodeSpec, SupplySpec
 from shared.inventory.rules import supply_id
 from shared.inventory.service import InventoryService
 from shared.settings import Settings
@@ -39,14 +38,14 @@ class _Progress(Protocol):
     ) -> Iterator[T]: ...
 
 
-def demo_supply(sku: str) -> list[dict[str, Any]]:
+def demo_supply(sku: str) -> list[tuple[str, SupplySpec]]:
     """Supply of one SKU: 3 of the 6 DCs and a couple of stores. About 1 SKU in 20 is
     infinite (made to order), 1 in 8 is low, 1 in 12 is out everywhere."""
     rng = random.Random(zlib.crc32(sku.encode()))
     kind = rng.random()
     dcs = rng.sample([d[0] for d in DCS], 3)
     stores = rng.sample([s[0] for s in STORES], STORES_PER_SKU)
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[str, SupplySpec]] = []
     for node in dcs + stores:
         is_dc = node.startswith("DC-")
         if kind < 0.05:
@@ -57,15 +56,13 @@ def demo_supply(sku: str) -> list[dict[str, Any]]:
             qty, infinite = rng.randint(0, 3), False
         else:
             qty, infinite = (rng.randint(40, 400) if is_dc else rng.randint(2, 25)), False
-        rows.append(
-            {
-                "shipNode": node,
-                "quantity": qty,
-                "safetyStock": 5 if is_dc and qty > 50 else 0,
-                "threshold": 10 if is_dc else 2,
-                "infinite": infinite,
-            }
+        spec = SupplySpec(
+            quantity=qty,
+            safety_stock=5 if is_dc and qty > 50 else 0,
+            threshold=10 if is_dc else 2,
+            infinite=infinite,
         )
+        rows.append((node, spec))
     return rows
 
 
@@ -77,12 +74,12 @@ def seed_inventory_data(
 ) -> tuple[int, int]:
     """Nodes (created or refreshed) and supply records created; returns both counts."""
     nodes = demo_nodes(enterprise_code)
-    existing = {n.ship_node: n for n in service.list_ship_nodes(enterprise_code)}
+    existing = {n.ship_node: n for n in service.nodes.list_nodes(enterprise_code)}
     for node_id, spec in nodes.items():
         current = existing.get(node_id)
         if current is None or _spec_of(current) != spec:
-            service.put_ship_node(node_id, spec, "demo-seed")
-    container = service.repo.supply
+            service.nodes.put_node(node_id, spec, "demo-seed")
+    repo = service.repo
     starts: Iterable[int] = range(0, len(skus), CHUNK)
     if progress is not None:
         starts = progress.track(
@@ -92,28 +89,16 @@ def seed_inventory_data(
     for start in starts:
         chunk = skus[start : start + CHUNK]
         wanted = {
-            supply_id(sku, row["shipNode"]): {
-                "id": supply_id(sku, row["shipNode"]),
-                "docType": "supply",
-                "itemId": sku,
-                "enterpriseCode": enterprise_code,
-                "reserved": 0,
-                "holds": {},
-                "version": 1,
-                "modifyts": now_iso(),
-                **row,
-            }
+            supply_id(sku, node): (sku, node, supply)
             for sku in chunk
-            for row in demo_supply(sku)
+            for node, supply in demo_supply(sku)
         }
-        present = {
-            d["id"] for d in container.read_many([(k, v["itemId"]) for k, v in wanted.items()])
-        }
-        for key, doc in wanted.items():
+        present = repo.existing_supply([(sku, node) for sku, node, _ in wanted.values()])
+        for key, (sku, node, supply) in wanted.items():
             if key not in present:
-                container.create(doc)
-                created += 1
-    service.invalidate_items(list(skus))
+                first = repo.new_supply(sku, node, enterprise_code, **supply.model_dump())
+                created += repo.create_supply(first) is not None
+    service.changes.items_written(list(skus))
     return len(nodes), created
 
 

@@ -250,6 +250,29 @@ class ItemAvailability(Model):
     without any write: a copy of this answer is stale from then on."""
 
 
+class InventoryChanged(Model):
+    """The payload of ``InventoryChanged``: one item at one node, and its network."""
+
+    item_id: str
+    ship_node: str
+    enterprise_code: str
+    available: int
+    infinite: bool
+    status: StockStatus
+    node_version: int
+    network: NetworkAvailability
+
+
+class StockLevelCrossed(Model):
+    """The payload of ``OutOfStock``, ``LowStockReached`` and ``BackInStock``."""
+
+    item_id: str
+    enterprise_code: str
+    previous_status: StockStatus | None
+    status: StockStatus
+    available: int
+
+
 class NetworkView(Model):
     available: int
     status: StockStatus

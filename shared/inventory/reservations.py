@@ -17,108 +17,114 @@ being turned into a sale, and a repeated confirm deducts nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from shared.errors import Conflict, NotFound, PreconditionFailed, RuleViolation
+from shared.inventory.changes import StockChanges
 from shared.inventory.model import (
     Allocation,
     Reservation,
     ReservationStatus,
     ReserveInventory,
-    ShipNode,
     Shortage,
 )
-from shared.inventory.repository import InventoryRepository, now_iso, user_doc
+from shared.inventory.nodes import ShipNodes
+from shared.inventory.repository import InventoryRepository
 from shared.inventory.rules import LOCKED_EXP, allocate, fingerprint, merge_lines
+from shared.inventory.stored import StoredReservation
+from shared.ports import Clock
+from shared.stored import Stored
 
 PLAN_ATTEMPTS = 3
 """Re-plans after a hold lost a race; a line still short after that is reported."""
 EXPIRY_PAGE = 200
 
 
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat()
+@dataclass(frozen=True)
+class ReservationPolicy:
+    default_ttl: int
+    max_ttl: int
+    pending_timeout: int
+    """Seconds after which a PENDING attempt counts as crashed and is undone."""
 
 
 def _dump(models: Sequence[Any]) -> list[dict[str, Any]]:
     return [m.model_dump(mode="json", by_alias=True) for m in models]
 
 
-def _reservation(doc: dict[str, Any]) -> Reservation:
-    return Reservation.model_validate(doc)
+def _in_progress() -> Conflict:
+    return Conflict(
+        "a reservation with this id is being made by another request; retry",
+        code="RESERVATION_IN_PROGRESS",
+    )
 
 
 class ReservationBook:
     def __init__(
         self,
         repo: InventoryRepository,
-        *,
-        load_nodes: Callable[[str], dict[str, ShipNode]],
-        invalidate: Callable[[Sequence[str]], None],
-        default_ttl: int,
-        max_ttl: int,
-        pending_timeout: int,
+        nodes: ShipNodes,
+        changes: StockChanges,
+        clock: Clock,
+        policy: ReservationPolicy,
     ) -> None:
-        self.repo = repo
-        self._load_nodes = load_nodes
-        self._invalidate = invalidate
-        self.default_ttl = default_ttl
-        self.max_ttl = max_ttl
-        self.pending_timeout = pending_timeout
+        self._repo = repo
+        self._nodes = nodes
+        self._changes = changes
+        self._clock = clock
+        self.policy = policy
 
     # --- reserve ---------------------------------------------------------------------
-    def reserve(self, request: ReserveInventory, now: float) -> tuple[Reservation, bool]:
-        ttl = request.ttl_seconds or self.default_ttl
-        if ttl > self.max_ttl:
+    def reserve(self, request: ReserveInventory) -> tuple[Reservation, bool]:
+        """The held reservation and ``True``, or the first result of this id and
+        ``False``; ``Conflict`` (nothing held) when a line cannot be held."""
+        ttl = request.ttl_seconds or self.policy.default_ttl
+        if ttl > self.policy.max_ttl:
             raise RuleViolation(
-                f"ttlSeconds may not exceed {self.max_ttl}",
+                f"ttlSeconds may not exceed {self.policy.max_ttl}",
                 code="TTL_TOO_LONG",
-                details={"maxTtlSeconds": self.max_ttl},
+                details={"maxTtlSeconds": self.policy.max_ttl},
             )
+        now = self._clock.time()
         fp = fingerprint(request)
-        existing = self.repo.read_reservation(request.reservation_id)
+        existing = self._repo.read_reservation(request.reservation_id)
         if existing is not None:
             return self._replay(existing, request, fp, now)
         lines = merge_lines(request.lines)
         items = list(dict.fromkeys(line.item_id for line in lines))
-        doc: dict[str, Any] | None = None
+        attempt: Stored[StoredReservation] | None = None
         shortages: tuple[Shortage, ...] = ()
         for _ in range(PLAN_ATTEMPTS):
-            nodes = self._load_nodes(request.enterprise_code)
+            nodes = self._nodes.by_id(request.enterprise_code)
             records = [
                 r
-                for r in self.repo.records_for_items(items)
+                for r in self._repo.records_for_items(items)
                 if r.enterprise_code == request.enterprise_code
             ]
             plan, shortages = allocate(lines, records, nodes, now)
             if shortages:
                 break
-            doc = self._write_plan(doc, request, fp, plan, now=now, ttl=ttl)
+            attempt = self._write_plan(attempt, request, fp, plan, now=now, ttl=ttl)
             held: list[Allocation] = []
             lost: Allocation | None = None
             for a in plan:
-                if self.repo.hold(
-                    a.item_id,
-                    a.ship_node,
-                    request.reservation_id,
-                    a.quantity,
-                    exp=now + ttl,
-                    now=now,
-                ):
+                rid = request.reservation_id
+                if self._repo.hold(a.item_id, a.ship_node, rid, a.quantity, exp=now + ttl, now=now):
                     held.append(a)
                 else:
                     lost = a
                     break
-            self._invalidate(items)
+            self._changes.items_written(items)
             if lost is None:
-                doc = self.repo.reservations.replace(
-                    user_doc(doc)
-                    | {"status": ReservationStatus.HELD.value, "updatedAt": now_iso()},
-                    if_match=doc["_etag"],
+                done = self._repo.replace_reservation(
+                    attempt, status=ReservationStatus.HELD, updated_at=self._clock.now()
                 )
-                return _reservation(doc), True
+                if done is None:
+                    raise PreconditionFailed("the reservation changed while it was being made")
+                return done.model.view(), True
             self._release_all(request.reservation_id, held)
             shortages = (
                 Shortage(
@@ -128,8 +134,8 @@ class ReservationBook:
                     available=0,
                 ),
             )
-        if doc is not None:
-            self.repo.reservations.delete(request.reservation_id, request.reservation_id)
+        if attempt is not None:
+            self._repo.delete_reservation(request.reservation_id)
         raise Conflict(
             "some lines cannot be held; nothing was reserved",
             code="INSUFFICIENT_INVENTORY",
@@ -138,100 +144,92 @@ class ReservationBook:
 
     def _write_plan(
         self,
-        doc: dict[str, Any] | None,
+        attempt: Stored[StoredReservation] | None,
         request: ReserveInventory,
         fp: str,
         plan: Sequence[Allocation],
         *,
         now: float,
         ttl: int,
-    ) -> dict[str, Any]:
-        if doc is not None:
-            return self.repo.reservations.replace(
-                user_doc(doc) | {"allocations": _dump(plan)}, if_match=doc["_etag"]
-            )
-        fresh = {
-            "id": request.reservation_id,
-            "reservationId": request.reservation_id,
-            "enterpriseCode": request.enterprise_code,
-            "status": ReservationStatus.PENDING.value,
-            "lines": _dump(request.lines),
-            "allocations": _dump(plan),
-            "fingerprint": fp,
-            "ttlSeconds": ttl,
-            "createdAt": _iso(now),
-            "expiresAt": _iso(now + ttl),
-            "expiresAtEpoch": now + ttl,
-            "attemptExpiresAt": now + self.pending_timeout,
-        }
+    ) -> Stored[StoredReservation]:
+        if attempt is not None:
+            replanned = self._repo.replace_reservation(attempt, allocations=tuple(plan))
+            if replanned is None:
+                raise PreconditionFailed("the reservation changed while it was being made")
+            return replanned
+        fresh = StoredReservation(
+            id=request.reservation_id,
+            reservation_id=request.reservation_id,
+            enterprise_code=request.enterprise_code,
+            status=ReservationStatus.PENDING,
+            lines=request.lines,
+            allocations=tuple(plan),
+            fingerprint=fp,
+            ttl_seconds=ttl,
+            created_at=datetime.fromtimestamp(now, UTC),
+            expires_at=datetime.fromtimestamp(now + ttl, UTC),
+            expires_at_epoch=now + ttl,
+            attempt_expires_at=now + self.policy.pending_timeout,
+        )
         try:
-            return self.repo.reservations.create(fresh)
+            return self._repo.create_reservation(fresh)
         except Conflict:
-            raise Conflict(
-                "a reservation with this id is being made by another request; retry",
-                code="RESERVATION_IN_PROGRESS",
-            ) from None
+            raise _in_progress() from None
 
     def _replay(
-        self, doc: dict[str, Any], request: ReserveInventory, fp: str, now: float
+        self, found: Stored[StoredReservation], request: ReserveInventory, fp: str, now: float
     ) -> tuple[Reservation, bool]:
-        if doc.get("fingerprint") != fp:
+        res = found.model
+        if res.fingerprint != fp:
             raise Conflict(
                 "this reservationId was used for a different reservation",
                 code="RESERVATION_ID_REUSED",
             )
-        if doc["status"] == ReservationStatus.PENDING.value:
-            if float(doc["attemptExpiresAt"]) > now:
-                raise Conflict(
-                    "a reservation with this id is being made by another request; retry",
-                    code="RESERVATION_IN_PROGRESS",
-                )
-            self._abandon(doc)
-            return self.reserve(request, now)
-        return _reservation(doc).as_of(now), False
+        if res.status is ReservationStatus.PENDING:
+            if res.attempt_expires_at > now:
+                raise _in_progress()
+            self._abandon(found)
+            return self.reserve(request)
+        return res.view().as_of(now), False
 
-    def _abandon(self, doc: dict[str, Any]) -> None:
+    def _abandon(self, found: Stored[StoredReservation]) -> None:
         """Undo a PENDING attempt that crashed: give back whatever it may have held."""
-        allocations = [Allocation.model_validate(a) for a in doc.get("allocations", [])]
-        self._release_all(doc["reservationId"], allocations)
+        res = found.model
+        self._release_all(res.reservation_id, res.allocations)
         try:
-            self.repo.reservations.delete(doc["id"], doc["reservationId"], if_match=doc["_etag"])
+            self._repo.delete_reservation(res.reservation_id, if_match=found.etag)
         except (NotFound, PreconditionFailed):
             return
 
     def _release_all(self, reservation_id: str, allocations: Sequence[Allocation]) -> None:
         for a in allocations:
-            self.repo.release_hold(a.item_id, a.ship_node, reservation_id, a.quantity)
-        self._invalidate([a.item_id for a in allocations])
+            self._repo.release_hold(a.item_id, a.ship_node, reservation_id, a.quantity)
+        self._changes.items_written([a.item_id for a in allocations])
 
     # --- read, release, confirm ---------------------------------------------------------
-    def get(self, reservation_id: str, now: float) -> Reservation:
-        return _reservation(self._read(reservation_id)).as_of(now)
+    def get(self, reservation_id: str) -> Reservation:
+        return self._read(reservation_id).model.view().as_of(self._clock.time())
 
-    def _read(self, reservation_id: str) -> dict[str, Any]:
-        doc = self.repo.read_reservation(reservation_id)
-        if doc is None:
+    def _read(self, reservation_id: str) -> Stored[StoredReservation]:
+        found = self._repo.read_reservation(reservation_id)
+        if found is None:
             raise NotFound(
                 f"reservation {reservation_id!r} does not exist", code="RESERVATION_NOT_FOUND"
             )
-        return doc
+        return found
 
-    def _set_status(self, doc: dict[str, Any], status: ReservationStatus) -> dict[str, Any] | None:
-        try:
-            return self.repo.reservations.replace(
-                user_doc(doc) | {"status": status.value, "updatedAt": now_iso()},
-                if_match=doc["_etag"],
-            )
-        except PreconditionFailed:
-            return None
+    def _set_status(
+        self, found: Stored[StoredReservation], status: ReservationStatus
+    ) -> Stored[StoredReservation] | None:
+        return self._repo.replace_reservation(found, status=status, updated_at=self._clock.now())
 
-    def release(self, reservation_id: str, now: float) -> Reservation:
+    def release(self, reservation_id: str) -> Reservation:
         """Idempotent: releasing a released or expired reservation gives back nothing
         twice (each hold is removed at most once). A hold past its expiry ends EXPIRED,
         as it already reads, not RELEASED."""
         while True:
-            doc = self._read(reservation_id)
-            status = ReservationStatus(doc["status"])
+            found = self._read(reservation_id)
+            status = found.model.status
             if status is ReservationStatus.CONFIRMED:
                 raise Conflict(
                     "a confirmed reservation cannot be released", code="RESERVATION_CONFIRMED"
@@ -241,22 +239,23 @@ class ReservationBook:
                     "the reservation is still being made; retry", code="RESERVATION_IN_PROGRESS"
                 )
             if status is ReservationStatus.HELD:
-                ends = _reservation(doc).as_of(now).status
+                ends = found.model.view().as_of(self._clock.time()).status
                 final = ReservationStatus.RELEASED if ends is status else ends
-                updated = self._set_status(doc, final)
+                updated = self._set_status(found, final)
                 if updated is None:
                     continue
-                doc = updated
-            self._release_all(reservation_id, _reservation(doc).allocations)
-            return _reservation(doc)
+                found = updated
+            self._release_all(reservation_id, found.model.allocations)
+            return found.model.view()
 
-    def confirm(self, reservation_id: str, now: float) -> Reservation:
+    def confirm(self, reservation_id: str) -> Reservation:
         while True:
-            doc = self._read(reservation_id)
-            res = _reservation(doc)
+            now = self._clock.time()
+            found = self._read(reservation_id)
+            res = found.model
             if res.status is ReservationStatus.CONFIRMED:
                 self._deduct_all(res)
-                return res
+                return res.view()
             if res.status is ReservationStatus.PENDING:
                 raise Conflict(
                     "the reservation is still being made; retry", code="RESERVATION_IN_PROGRESS"
@@ -268,46 +267,46 @@ class ReservationBook:
                     else "RESERVATION_EXPIRED"
                 )
                 if res.status is ReservationStatus.HELD:
-                    self._expire(doc)
+                    self._expire(found)
                 raise Conflict(f"the reservation is {code.split('_')[1].lower()}", code=code)
             locked = all(
-                self.repo.lock_hold(a.item_id, a.ship_node, reservation_id, now, LOCKED_EXP)
+                self._repo.lock_hold(a.item_id, a.ship_node, reservation_id, now, LOCKED_EXP)
                 for a in res.allocations
             )
             if not locked:
-                self._expire(doc)
+                self._expire(found)
                 raise Conflict("the reservation is expired", code="RESERVATION_EXPIRED")
-            updated = self._set_status(doc, ReservationStatus.CONFIRMED)
+            updated = self._set_status(found, ReservationStatus.CONFIRMED)
             if updated is None:
                 continue
-            confirmed = _reservation(updated)
-            self._deduct_all(confirmed)
-            return confirmed
+            self._deduct_all(updated.model)
+            return updated.model.view()
 
-    def _deduct_all(self, res: Reservation) -> None:
+    def _deduct_all(self, res: StoredReservation) -> None:
         for a in res.allocations:
-            self.repo.deduct_hold(a.item_id, a.ship_node, res.reservation_id, a.quantity)
-        self._invalidate([a.item_id for a in res.allocations])
+            self._repo.deduct_hold(a.item_id, a.ship_node, res.reservation_id, a.quantity)
+        self._changes.items_written([a.item_id for a in res.allocations])
 
     # --- expiry ------------------------------------------------------------------------
-    def _expire(self, doc: dict[str, Any]) -> bool:
-        updated = self._set_status(doc, ReservationStatus.EXPIRED)
+    def _expire(self, found: Stored[StoredReservation]) -> bool:
+        updated = self._set_status(found, ReservationStatus.EXPIRED)
         if updated is None:
             return False
-        self._release_all(doc["reservationId"], _reservation(updated).allocations)
+        self._release_all(updated.model.reservation_id, updated.model.allocations)
         return True
 
-    def expire_due(self, now: float) -> dict[str, int]:
+    def expire_due(self) -> dict[str, int]:
         """HELD past expiresAt become EXPIRED and give their units back; PENDING
         attempts older than the timeout are undone. Safe to run concurrently."""
+        now = self._clock.time()
         expired = abandoned = 0
         while True:
-            due = self.repo.due_reservations("HELD", "expiresAtEpoch", now, EXPIRY_PAGE)
-            done = sum(1 for d in due if self._expire(d))
+            due = self._repo.due_held(now, EXPIRY_PAGE)
+            done = sum(1 for found in due if self._expire(found))
             expired += done
             if len(due) < EXPIRY_PAGE or done == 0:
                 break
-        for doc in self.repo.due_reservations("PENDING", "attemptExpiresAt", now, EXPIRY_PAGE):
-            self._abandon(doc)
+        for found in self._repo.due_pending(now, EXPIRY_PAGE):
+            self._abandon(found)
             abandoned += 1
         return {"expired": expired, "abandoned": abandoned}

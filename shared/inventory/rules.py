@@ -10,7 +10,6 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 
-from shared.errors import BadRequest
 from shared.inventory.model import (
     Allocation,
     AvailabilityFilter,
@@ -41,21 +40,6 @@ BACK_IN_STOCK_EVENT = "BackInStock"
 def hold_key(reservation_id: str) -> str:
     """A fixed-shape map key for a reservation's hold: safe in any Cosmos path."""
     return "h" + hashlib.sha256(reservation_id.encode()).hexdigest()[:24]
-
-
-def version_tag(version: int) -> str:
-    """A weak ETag over a document's version: stable across stores, unlike ``_etag``."""
-    return f'W/"{version}"'
-
-
-def expected_version(if_match: str | None) -> int | None:
-    """The version an ``If-Match`` names (``W/"3"``, ``"3"`` or ``3``); none if absent."""
-    if if_match is None:
-        return None
-    text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
-        raise BadRequest('If-Match must name a version, such as W/"3"', code="BAD_IF_MATCH")
-    return int(text)
 
 
 def supply_id(item_id: str, ship_node: str) -> str:

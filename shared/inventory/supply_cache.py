@@ -34,8 +34,16 @@ def supply_cache_key(item_id: str) -> str:
     return f"inventory:supply:{item_id}"
 
 
+_RECORD_FIELDS: set[str] = set(SupplyRecord.model_fields)
+
+
 def _records_payload(records: Sequence[SupplyRecord]) -> dict[str, Any]:
-    return {"records": [r.model_dump(mode="json", by_alias=True) for r in records]}
+    """Only the record's own fields: a stored record read from the store carries more."""
+    return {
+        "records": [
+            r.model_dump(mode="json", by_alias=True, include=_RECORD_FIELDS) for r in records
+        ]
+    }
 
 
 class SupplyCache:

@@ -13,9 +13,9 @@ from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
 from shared.inventory.model import Capability, Location, NodeType, ShipNodeSpec
-from shared.inventory.repository import ContainerNames, InventoryRepository
 from shared.inventory.service import InventoryService
-from shared.ports import ContainerSpec
+from shared.inventory.stored import NODE_PARTITION, RESERVATION_PARTITION, SUPPLY_PARTITION
+from shared.ports import ContainerSpec, Query
 from shared.security import INVENTORY_ADMIN, INVENTORY_RESERVE
 from tests.conftest import TEST_SIGNING_KEY, embedded_settings
 from tests.http_client import Response, call
@@ -151,17 +151,42 @@ class CountingCache:
         return wrapped
 
 
-def with_cache(svc: InventoryService, registry: Registry, cache: Any) -> InventoryService:
-    """The same service over another cache (a ``CountingCache``)."""
-    return InventoryService(svc.repo, cache, svc.config, registry.events())
+def inventory_over(
+    registry: Registry, *, documents: Any = None, cache: Any = None
+) -> InventoryService:
+    """A second inventory, built by the composition root like the first, over the
+    registry's own ports with ``documents`` or ``cache`` in their place; other clients
+    (the HTTP triggers) keep using the registry's own."""
+    other = Registry(registry.settings)
+    other.override(
+        documents=registry.documents() if documents is None else documents,
+        cache=registry.cache() if cache is None else cache,
+        events=registry.events(),
+        clock=registry.clock(),
+    )
+    return other.inventory()
+
+
+def with_cache(registry: Registry, cache: Any) -> InventoryService:
+    """The inventory over another cache (a ``CountingCache``)."""
+    return inventory_over(registry, cache=cache)
 
 
 def service_over(registry: Registry, hook: Hook) -> InventoryService:
-    """The inventory service on the registry's own store, cache and bus, seen through
-    ``hook``; other clients (the HTTP triggers) keep using the plain store."""
-    base = registry.inventory()
-    repo = InventoryRepository(HookedStore(registry.documents(), hook), ContainerNames())
-    return InventoryService(repo, registry.cache(), base.config, registry.events())
+    """The inventory on the registry's own store, cache and bus, its store calls seen
+    through ``hook``."""
+    return inventory_over(registry, documents=HookedStore(registry.documents(), hook))
+
+
+def raw_documents(registry: Registry, container: str = "inventory") -> list[dict[str, Any]]:
+    """Every document of an inventory container as the store holds it (what the change
+    feed delivers), read past the repository."""
+    partition = {
+        "inventory": SUPPLY_PARTITION,
+        "reservations": RESERVATION_PARTITION,
+        "ship_nodes": NODE_PARTITION,
+    }[container]
+    return registry.documents().container(ContainerSpec(container, partition)).query(Query())
 
 
 def store_settings(request: pytest.FixtureRequest, tmp_path: Path, store: str) -> Registry:

@@ -104,7 +104,7 @@ def test_next_query_after_a_hold_expires_shows_the_units_again(stocked: Registry
     assert availability() == OUT  # served from the catalog's own cache
     inventory = stocked.inventory()
     deadline = time.monotonic() + 30
-    while inventory.get_availability(SKU).network.available == 0:
+    while inventory.availability.get_availability(SKU).network.available == 0:
         assert time.monotonic() < deadline, "the 1-second hold never expired in inventory"
         time.sleep(0.05)
     assert availability() == IN_STOCK

@@ -12,13 +12,13 @@ from shared.inventory.service import supply_cache_key
 from tests.functions.inventory_client import (
     ENTERPRISE,
     CountingCache,
+    HookedStore,
     availability,
     call,
+    inventory_over,
     put_node,
     put_supply,
-    service_over,
     store_registry,  # noqa: F401
-    with_cache,
 )
 
 
@@ -152,17 +152,22 @@ def test_batch_of_200_uses_two_store_and_four_cache_round_trips_then_two(
 ) -> None:
     calls: list[tuple[str, str]] = []
     cache_calls: list[tuple[str, int]] = []
-    hooked = service_over(stocked, lambda op, container, args: calls.append((op, container)))
-    svc = with_cache(hooked, stocked, CountingCache(stocked.cache(), cache_calls))
+    svc = inventory_over(
+        stocked,
+        documents=HookedStore(
+            stocked.documents(), lambda op, container, args: calls.append((op, container))
+        ),
+        cache=CountingCache(stocked.cache(), cache_calls),
+    )
     items = ["SKU1", "INF", *[f"X{i}" for i in range(198)]]
     # cold: the supply writes above left SKU1 and INF cached
     stocked.cache().delete_many([f"inventory:nodes:{ENTERPRISE}", *map(supply_cache_key, items)])
-    cold = svc.get_availability_views(items)
+    cold = svc.availability.get_views(items)
     assert calls == [("query", "ship_nodes"), ("query", "inventory")]
     assert cache_calls == [("get", 1), ("set", 1), ("get_many", 200), ("set_many_if_newer", 200)]
     calls.clear()
     cache_calls.clear()
-    warm = svc.get_availability_views(items)
+    warm = svc.availability.get_views(items)
     assert calls == []
     assert cache_calls == [("get", 1), ("get_many", 200)]
     assert warm == cold

@@ -19,7 +19,7 @@ from shared.bootstrap import Registry
 from shared.inventory.model import AdjustmentRequest, ReserveInventory, SupplySpec
 from shared.inventory.service import InventoryService, supply_cache_key
 from shared.ports import Cache
-from tests.functions.inventory_client import ENTERPRISE, put_node, put_supply
+from tests.functions.inventory_client import ENTERPRISE, inventory_over, put_node, put_supply
 
 ITEM = "SKU1"
 NODE = "DC1"
@@ -62,17 +62,16 @@ def cache(request: pytest.FixtureRequest) -> Iterator[Cache]:
 
 
 def over(registry: Registry, cache: Any) -> InventoryService:
-    base = registry.inventory()
-    return InventoryService(base.repo, cache, base.config, registry.events())
+    return inventory_over(registry, cache=cache)
 
 
 WRITES: list[Any] = [
     pytest.param(
-        lambda svc: svc.set_supply(ITEM, NODE, SupplySpec(quantity=3), "admin-7"),
+        lambda svc: svc.supply.set_supply(ITEM, NODE, SupplySpec(quantity=3), "admin-7"),
         id="supply-put",
     ),
     pytest.param(
-        lambda svc: svc.adjust_inventory(
+        lambda svc: svc.supply.adjust(
             AdjustmentRequest.model_validate(
                 {
                     "reason": "cycle count",
@@ -84,7 +83,7 @@ WRITES: list[Any] = [
         id="adjustment",
     ),
     pytest.param(
-        lambda svc: svc.reserve_inventory(
+        lambda svc: svc.reservations.reserve(
             ReserveInventory.model_validate(
                 {
                     "reservationId": "cart-1",
@@ -108,9 +107,11 @@ def test_a_reader_older_than_a_write_cannot_refill_the_cache(
     racing = RacingCache(cache, lambda: write(writer))
     slow_reader = over(registry, racing)
 
-    assert slow_reader.get_availability(ITEM).network.available == 10  # read before the write
+    assert (
+        slow_reader.availability.get_availability(ITEM).network.available == 10
+    )  # read before the write
     assert racing.raced == 1
-    after = over(registry, cache).get_availability(ITEM)
+    after = over(registry, cache).availability.get_availability(ITEM)
     assert (after.network.available, after.version) == (3, 2)
     cached = cache.get_versioned(supply_cache_key(ITEM))
     assert cached is not None

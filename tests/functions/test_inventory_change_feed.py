@@ -10,11 +10,11 @@ import pytest
 from shared.bootstrap import Registry
 from shared.errors import Unavailable
 from shared.inventory.service import supply_cache_key
-from shared.ports import Query
 from tests.functions.inventory_client import (
     CountingCache,
     put_node,
     put_supply,
+    raw_documents,
     store_registry,  # noqa: F401
     with_cache,
 )
@@ -24,8 +24,7 @@ HUB = "inventory-updates"
 
 
 def changed_docs(reg: Registry) -> list[dict[str, Any]]:
-    container = reg.inventory().repo.supply
-    return container.query(Query())
+    return raw_documents(reg)
 
 
 def feed(docs: list[dict[str, Any]]) -> None:
@@ -127,7 +126,7 @@ def test_older_state_never_overwrites_the_cache(stocked: Registry) -> None:
     old = svc.repo.records_for_items(["SKU1"])
     put_supply("SKU1", "DC1", 7, threshold=3)
     feed(changed_docs(stocked))
-    assert svc.remember("SKU1", old) is False
+    assert svc.supply_cache.remember_many({"SKU1": old}) == set()
     cached = stocked.cache().get_versioned(supply_cache_key("SKU1"))
     assert cached is not None
     assert cached[1] == 3
@@ -139,8 +138,8 @@ def test_a_batch_refreshes_the_cache_in_one_round_trip(stocked: Registry) -> Non
     put_supply("SKU3", "DC2", 4)
     put_supply("SKU3", "DC2", 6)
     calls: list[tuple[str, int]] = []
-    svc = with_cache(stocked.inventory(), stocked, CountingCache(stocked.cache(), calls))
-    svc.process_changed_documents(changed_docs(stocked))
+    svc = with_cache(stocked, CountingCache(stocked.cache(), calls))
+    svc.feed.process(changed_docs(stocked))
     assert calls == [("set_many_if_newer", 3), ("get", 1), ("set", 1)]  # supply, nodes
     versions = {}
     for item in ["SKU1", "SKU2", "SKU3"]:
@@ -148,7 +147,7 @@ def test_a_batch_refreshes_the_cache_in_one_round_trip(stocked: Registry) -> Non
         versions[item] = None if cached is None else cached[1]
     assert versions == {"SKU1": 2, "SKU2": 1, "SKU3": 2}
     current = {i: svc.repo.records_for_items([i]) for i in ["SKU1", "SKU2", "SKU3"]}
-    assert svc.remember_many(current) == set()
+    assert svc.supply_cache.remember_many(current) == set()
 
 
 def test_a_failing_batch_raises_so_the_host_retries(stocked: Registry) -> None:

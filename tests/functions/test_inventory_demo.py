@@ -14,7 +14,7 @@ SKUS = [f"SKU-{n:06d}-01" for n in range(1, 301)]
 def test_demo_network_and_stock(registry: Registry) -> None:
     svc = registry.inventory()
     assert seed_inventory_data(svc, "BEAUTY_US", SKUS) == (46, 1500)
-    nodes = svc.list_ship_nodes("BEAUTY_US")
+    nodes = svc.nodes.list_nodes("BEAUTY_US")
     dcs = [n for n in nodes if n.node_type is NodeType.DC]
     stores = [n for n in nodes if n.node_type is NodeType.STORE]
     assert (len(dcs), len(stores)) == (6, 40)
@@ -25,9 +25,11 @@ def test_demo_network_and_stock(registry: Registry) -> None:
         "America/Los_Angeles",
     }
     assert [n.ship_node for n in nodes if n.status is NodeStatus.INACTIVE] == ["S031"]
-    statuses = Counter(a.network.status for a in svc.get_availability_many(SKUS).values())
+    statuses = Counter(
+        a.network.status for a in svc.availability.get_availability_many(SKUS).values()
+    )
     assert all(statuses[s] > 0 for s in StockStatus)
-    assert sum(1 for sku in SKUS if any(r["infinite"] for r in demo_supply(sku))) > 0
+    assert sum(1 for sku in SKUS if any(spec.infinite for _, spec in demo_supply(sku))) > 0
 
 
 def test_seeding_twice_changes_nothing(registry: Registry) -> None:

@@ -37,12 +37,12 @@ def test_put_ship_node_creates_then_replaces(reg: Registry) -> None:
         "10001",
     )
     audit = reg.inventory().repo.list_audit("DC_EAST")
-    assert [(a["operation"], a["employeeId"]) for a in audit] == [
+    assert [(a.operation, a.employee_id) for a in audit] == [
         ("PUT_SHIP_NODE", "admin-7"),
         ("PUT_SHIP_NODE", "admin-7"),
     ]
-    assert audit[1]["changes"]["before"]["status"] == "ACTIVE"
-    assert audit[1]["changes"]["after"]["status"] == "INACTIVE"
+    assert audit[1].changes.before["status"] == "ACTIVE"
+    assert audit[1].changes.after["status"] == "INACTIVE"
 
 
 def test_list_ship_nodes_by_enterprise(reg: Registry) -> None:
@@ -140,12 +140,19 @@ def test_put_supply_creates_updates_and_audits(reg: Registry) -> None:
         updated.json["version"],
     ) == (200, 7, 0, True, 2)
     audit = reg.inventory().repo.list_audit("SKU1@DC1")
-    assert [(a["operation"], a["employeeId"], a["formName"]) for a in audit] == [
+    assert [(a.operation, a.employee_id, a.form_name) for a in audit] == [
         ("SET_SUPPLY", "admin-7", "PUT /inventory/{itemId}/nodes/{shipNode}"),
         ("SET_SUPPLY", "admin-7", "PUT /inventory/{itemId}/nodes/{shipNode}"),
     ]
-    assert audit[1]["changes"]["before"]["quantity"] == 10
-    assert audit[1]["changes"]["after"]["quantity"] == 7
+    assert audit[1].changes.before == {
+        "quantity": 10,
+        "safetyStock": 2,
+        "threshold": 3,
+        "infinite": False,
+        "reserved": 0,
+        "version": 1,
+    }
+    assert audit[1].changes.after["quantity"] == 7
     got = call(
         "get_supply",
         "GET",
@@ -213,7 +220,9 @@ def adjust(adjustments: list[dict[str, Any]], reason: str = "cycle count") -> An
 
 def quantities(reg: Registry) -> dict[str, int]:
     svc = reg.inventory()
-    return {f"{i}@{n}": svc.get_supply(i, n).quantity for i, n in (("A", "DC1"), ("B", "DC1"))}
+    return {
+        f"{i}@{n}": svc.supply.get_supply(i, n).quantity for i, n in (("A", "DC1"), ("B", "DC1"))
+    }
 
 
 def test_adjustments_apply_deltas_and_audit_reason(reg: Registry) -> None:
@@ -233,7 +242,7 @@ def test_adjustments_apply_deltas_and_audit_reason(reg: Registry) -> None:
         ("B", 11, 2),
     ]
     audit = reg.inventory().repo.list_audit("A@DC1")[-1]
-    assert (audit["operation"], audit["reason"], audit["changes"]) == (
+    assert (audit.operation, audit.reason, audit.changes.model_dump()) == (
         "ADJUST_INVENTORY",
         "damaged",
         {"before": {"quantity": 10}, "after": {"quantity": 6}},
@@ -295,19 +304,29 @@ def supply_put(if_match: str, quantity: int = 3) -> Any:
 def test_supply_etag_and_conditional_put(reg: Registry) -> None:
     put_node("DC1")
     created = put_supply("SKU1", "DC1", 10)
-    assert created.headers["ETag"] == 'W/"1"'
-    ok = supply_put('W/"1"')
-    assert (ok.status, ok.headers["ETag"], ok.json["quantity"]) == (200, 'W/"2"', 3)
-    stale = supply_put('W/"1"', quantity=99)
-    assert (stale.status, stale.code) == (412, "VERSION_MISMATCH")
+    assert created.headers["ETag"] == '"1"'
+    weak = supply_put('W/"1"', quantity=50)
+    assert (weak.status, weak.code) == (412, "ETAG_MISMATCH")
+    ok = supply_put('"1"')
+    assert (ok.status, ok.headers["ETag"], ok.json["quantity"]) == (200, '"2"', 3)
+    stale = supply_put('"1"', quantity=99)
+    assert (stale.status, stale.code) == (412, "ETAG_MISMATCH")
     assert stale.json["error"]["details"] == {"currentVersion": 2}
-    assert reg.inventory().get_supply("SKU1", "DC1").quantity == 3
+    star = supply_put("*", quantity=4)
+    assert (star.status, star.headers["ETag"]) == (200, '"3"')
+    assert reg.inventory().supply.get_supply("SKU1", "DC1").quantity == 4
 
 
 @pytest.mark.parametrize(
     ("if_match", "status", "code"),
-    [('W/"1"', 412, "VERSION_MISMATCH"), ("soon", 400, "BAD_IF_MATCH")],
-    ids=["missing-record", "malformed"],
+    [
+        ('"1"', 412, "ETAG_MISMATCH"),
+        ("*", 412, "ETAG_MISMATCH"),
+        ('W/"1"', 412, "ETAG_MISMATCH"),
+        ("soon", 400, "BAD_ETAG"),
+        ('"' + "9" * 5000 + '"', 412, "ETAG_MISMATCH"),
+    ],
+    ids=["missing-record", "star-missing-record", "weak", "malformed", "huge-number"],
 )
 def test_conditional_supply_put_errors(
     reg: Registry, if_match: str, status: int, code: str
@@ -319,7 +338,7 @@ def test_conditional_supply_put_errors(
 
 
 def test_ship_node_conditional_put(reg: Registry) -> None:
-    assert put_node("DC1").headers["ETag"] == 'W/"1"'
+    assert put_node("DC1").headers["ETag"] == '"1"'
     body = node_body(status="INACTIVE")
 
     def conditional(tag: str) -> Any:
@@ -333,9 +352,13 @@ def test_ship_node_conditional_put(reg: Registry) -> None:
             headers={"If-Match": tag},
         )
 
+    weak = conditional('W/"1"')
+    assert (weak.status, weak.code) == (412, "ETAG_MISMATCH")
+    malformed = conditional("1")
+    assert (malformed.status, malformed.code) == (400, "BAD_ETAG")
     first = conditional('"1"')
-    assert (first.status, first.headers["ETag"]) == (200, 'W/"2"')
+    assert (first.status, first.headers["ETag"]) == (200, '"2"')
     second = conditional('"1"')
-    assert (second.status, second.code) == (412, "VERSION_MISMATCH")
+    assert (second.status, second.code) == (412, "ETAG_MISMATCH")
     got = call("get_ship_node", "GET", "ship-nodes/DC1", route={"shipNode": "DC1"})
-    assert (got.headers["ETag"], got.json["status"]) == ('W/"2"', "INACTIVE")
+    assert (got.headers["ETag"], got.json["status"]) == ('"2"', "INACTIVE")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from shared.adapters.clock import ManualClock
 from shared.bootstrap import Registry
 from shared.errors import Conflict
 from shared.inventory.model import ReservationLine, ReserveInventory
@@ -24,9 +24,19 @@ from tests.functions.inventory_client import (
 )
 from tests.http_client import function
 
+START = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
+
 
 @pytest.fixture
-def stocked(reg: Registry) -> Registry:
+def clock(reg: Registry) -> ManualClock:
+    """Installed before anything is built: every inventory part reads this clock."""
+    manual = ManualClock(START)
+    reg.override(clock=manual)
+    return manual
+
+
+@pytest.fixture
+def stocked(reg: Registry, clock: ManualClock) -> Registry:
     put_node("DC1")
     put_node("DC2")
     put_supply("A", "DC1", 10)
@@ -36,7 +46,7 @@ def stocked(reg: Registry) -> Registry:
 
 
 def supply(reg: Registry, item: str, node: str) -> tuple[int, int]:
-    record = reg.inventory().get_supply(item, node)
+    record = reg.inventory().supply.get_supply(item, node)
     return record.quantity, record.reserved
 
 
@@ -45,7 +55,6 @@ def network(item: str) -> int:
 
 
 def test_reserve_answers_201_with_the_reservation(stocked: Registry) -> None:
-    before = time.time()
     resp = reserve("r1", [{"itemId": "A", "quantity": 2}], ttlSeconds=600)
     assert resp.status == 201
     assert resp.headers["Location"] == "/api/reservations/r1"
@@ -58,8 +67,8 @@ def test_reserve_answers_201_with_the_reservation(stocked: Registry) -> None:
     )
     assert body["lines"] == [{"itemId": "A", "quantity": 2, "shipNode": None}]
     assert body["allocations"] == [{"itemId": "A", "shipNode": "DC1", "quantity": 2}]
-    expires = datetime.fromisoformat(body["expiresAt"]).timestamp()
-    assert before + 600 <= expires <= time.time() + 600
+    assert datetime.fromisoformat(body["createdAt"]) == START
+    assert datetime.fromisoformat(body["expiresAt"]).timestamp() == START.timestamp() + 600
 
 
 def test_reserve_explicit_and_any_node(stocked: Registry) -> None:
@@ -116,14 +125,15 @@ def test_all_or_nothing_when_a_line_cannot_be_held(stocked: Registry) -> None:
     assert reserve("r1", [{"itemId": "A", "quantity": 5}]).status == 201
 
 
-def test_a_later_line_losing_its_race_undoes_the_earlier_holds(stocked: Registry) -> None:
+def test_a_later_line_losing_its_race_undoes_the_earlier_holds(
+    stocked: Registry, clock: ManualClock
+) -> None:
     """Another client takes B between planning and holding: A's hold is given back."""
 
     def thief(op: str, container: str, args: tuple[Any, ...]) -> None:
         if op == "patch" and container == "inventory" and args[0] == "B@DC1":
-            stocked.inventory().repo.hold(
-                "B", "DC1", "thief", 2, exp=time.time() + 60, now=time.time()
-            )
+            now = clock.time()
+            stocked.inventory().repo.hold("B", "DC1", "thief", 2, exp=now + 60, now=now)
 
     svc = service_over(stocked, thief)
     request = ReserveInventory(
@@ -132,7 +142,7 @@ def test_a_later_line_losing_its_race_undoes_the_earlier_holds(stocked: Registry
         lines=(ReservationLine(item_id="A", quantity=4), ReservationLine(item_id="B", quantity=1)),
     )
     with pytest.raises(Conflict) as err:
-        svc.reserve_inventory(request)
+        svc.reservations.reserve(request)
     assert err.value.code == "INSUFFICIENT_INVENTORY"
     assert err.value.details == {
         "lines": [{"itemId": "B", "shipNode": None, "requested": 1, "available": 0}]
@@ -203,7 +213,7 @@ def test_confirm_deducts_on_hand_and_is_idempotent(stocked: Registry) -> None:
     second = reservation_action("confirm_reservation", "POST", "r1", "/confirm")
     assert (second.status, second.json["status"]) == (200, "CONFIRMED")
     assert supply(stocked, "A", "DC1") == (4, 0)
-    assert stocked.inventory().get_supply("A", "DC1").holds == {}
+    assert stocked.inventory().supply.get_supply("A", "DC1").holds == {}
     assert network("A") == 7
 
 
@@ -252,18 +262,18 @@ def test_unknown_reservation_is_404(stocked: Registry, name: str, method: str, s
     assert (resp.status, resp.code) == (404, "RESERVATION_NOT_FOUND")
 
 
-def reserve_in_the_past(reg: Registry, rid: str, qty: int, age: float = 120) -> None:
-    request = ReserveInventory(
-        reservation_id=rid,
-        enterprise_code=ENTERPRISE,
-        lines=(ReservationLine(item_id="A", quantity=qty, ship_node="DC1"),),
-        ttl_seconds=60,
-    )
-    reg.inventory().reservations.reserve(request, time.time() - age)
+def reserve_in_the_past(clock: ManualClock, rid: str, qty: int, age: float = 120) -> None:
+    """A 60-second hold made ``age`` seconds ago: expired by now, the timer not yet run."""
+    clock.advance(-age)
+    resp = reserve(rid, [{"itemId": "A", "quantity": qty, "shipNode": "DC1"}], ttlSeconds=60)
+    clock.advance(age)
+    assert resp.status == 201
 
 
-def test_availability_ignores_expired_holds_before_the_timer(stocked: Registry) -> None:
-    reserve_in_the_past(stocked, "old", 8)
+def test_availability_ignores_expired_holds_before_the_timer(
+    stocked: Registry, clock: ManualClock
+) -> None:
+    reserve_in_the_past(clock, "old", 8)
     assert supply(stocked, "A", "DC1") == (10, 8)
     assert network("A") == 13
     resp = reserve("new", [{"itemId": "A", "quantity": 9, "shipNode": "DC1"}])
@@ -272,21 +282,23 @@ def test_availability_ignores_expired_holds_before_the_timer(stocked: Registry) 
     assert network("A") == 4
 
 
-def test_an_expired_hold_reads_as_expired_before_the_timer(stocked: Registry) -> None:
+def test_an_expired_hold_reads_as_expired_before_the_timer(
+    stocked: Registry, clock: ManualClock
+) -> None:
     """Availability and confirm treat a hold as gone once ``expiresAt`` passes; the read
     must agree with them rather than wait up to a minute for the timer."""
-    reserve_in_the_past(stocked, "old", 8)
+    reserve_in_the_past(clock, "old", 8)
     read = reservation_action("get_reservation", "GET", "old")
     assert (read.status, read.json["status"]) == (200, "EXPIRED")
     replayed = reserve("old", [{"itemId": "A", "quantity": 8, "shipNode": "DC1"}], ttlSeconds=60)
     assert (replayed.status, replayed.json["status"]) == (201, "EXPIRED")
     stored = stocked.inventory().repo.read_reservation("old")
-    assert stored is not None and stored["status"] == "HELD"
+    assert stored is not None and stored.model.status == "HELD"
 
 
-def test_releasing_an_expired_hold_leaves_it_expired(stocked: Registry) -> None:
+def test_releasing_an_expired_hold_leaves_it_expired(stocked: Registry, clock: ManualClock) -> None:
     """It read EXPIRED a moment before; a release must not turn it into RELEASED."""
-    reserve_in_the_past(stocked, "old", 8)
+    reserve_in_the_past(clock, "old", 8)
     for _ in range(2):
         resp = reservation_action("delete_reservation", "DELETE", "old")
         assert (resp.status, resp.json["status"]) == (200, "EXPIRED")
@@ -294,16 +306,16 @@ def test_releasing_an_expired_hold_leaves_it_expired(stocked: Registry) -> None:
     assert supply(stocked, "A", "DC1") == (10, 0)
 
 
-def test_confirming_an_expired_reservation_is_409(stocked: Registry) -> None:
-    reserve_in_the_past(stocked, "old", 8)
+def test_confirming_an_expired_reservation_is_409(stocked: Registry, clock: ManualClock) -> None:
+    reserve_in_the_past(clock, "old", 8)
     resp = reservation_action("confirm_reservation", "POST", "old", "/confirm")
     assert (resp.status, resp.code) == (409, "RESERVATION_EXPIRED")
     assert reservation_action("get_reservation", "GET", "old").json["status"] == "EXPIRED"
     assert supply(stocked, "A", "DC1") == (10, 0)
 
 
-def test_expiry_timer_expires_due_holds_once(stocked: Registry) -> None:
-    reserve_in_the_past(stocked, "old", 8)
+def test_expiry_timer_expires_due_holds_once(stocked: Registry, clock: ManualClock) -> None:
+    reserve_in_the_past(clock, "old", 8)
     reserve("live", [{"itemId": "A", "quantity": 1, "shipNode": "DC1"}])
     timer = function("inventory_expire_reservations")
     timer(None)
@@ -313,12 +325,12 @@ def test_expiry_timer_expires_due_holds_once(stocked: Registry) -> None:
     assert supply(stocked, "A", "DC1") == (10, 1)
 
 
-def test_timer_gives_back_an_abandoned_attempt(stocked: Registry) -> None:
+def test_timer_gives_back_an_abandoned_attempt(stocked: Registry, clock: ManualClock) -> None:
     """A crash between holding and marking HELD leaves a PENDING plan; after the
     attempt timeout the timer releases what it held and forgets it."""
 
     def crash(op: str, container: str, args: tuple[Any, ...]) -> None:
-        if op == "replace" and container == "reservations" and args[0]["status"] == "HELD":
+        if op == "replace" and container == "reservations" and args[0].get("status") == "HELD":
             raise RuntimeError("process died")
 
     svc = service_over(stocked, crash)
@@ -327,8 +339,10 @@ def test_timer_gives_back_an_abandoned_attempt(stocked: Registry) -> None:
         enterprise_code=ENTERPRISE,
         lines=(ReservationLine(item_id="A", quantity=5),),
     )
+    clock.advance(-100)
     with pytest.raises(RuntimeError):
-        svc.reservations.reserve(request, time.time() - 100)
+        svc.reservations.reserve(request)
+    clock.advance(100)
     assert supply(stocked, "A", "DC1") == (10, 5)
     assert reservation_action("get_reservation", "GET", "crash").json["status"] == "PENDING"
     retry = reserve("crash", [{"itemId": "A", "quantity": 5}])
@@ -336,9 +350,11 @@ def test_timer_gives_back_an_abandoned_attempt(stocked: Registry) -> None:
     assert supply(stocked, "A", "DC1") == (10, 5)
 
 
-def test_timer_undoes_an_abandoned_attempt_nobody_retried(stocked: Registry) -> None:
+def test_timer_undoes_an_abandoned_attempt_nobody_retried(
+    stocked: Registry, clock: ManualClock
+) -> None:
     def crash(op: str, container: str, args: tuple[Any, ...]) -> None:
-        if op == "replace" and container == "reservations" and args[0]["status"] == "HELD":
+        if op == "replace" and container == "reservations" and args[0].get("status") == "HELD":
             raise RuntimeError("process died")
 
     svc = service_over(stocked, crash)
@@ -347,8 +363,10 @@ def test_timer_undoes_an_abandoned_attempt_nobody_retried(stocked: Registry) -> 
         enterprise_code=ENTERPRISE,
         lines=(ReservationLine(item_id="A", quantity=5),),
     )
+    clock.advance(-100)
     with pytest.raises(RuntimeError):
-        svc.reservations.reserve(request, time.time() - 100)
+        svc.reservations.reserve(request)
+    clock.advance(100)
     function("inventory_expire_reservations")(None)
     assert supply(stocked, "A", "DC1") == (10, 0)
     assert reservation_action("get_reservation", "GET", "crash").status == 404
@@ -356,11 +374,11 @@ def test_timer_undoes_an_abandoned_attempt_nobody_retried(stocked: Registry) -> 
 
 def test_a_fresh_pending_attempt_answers_in_progress(stocked: Registry) -> None:
     def crash(op: str, container: str, args: tuple[Any, ...]) -> None:
-        if op == "replace" and container == "reservations" and args[0]["status"] == "HELD":
+        if op == "replace" and container == "reservations" and args[0].get("status") == "HELD":
             raise RuntimeError("process died")
 
     with pytest.raises(RuntimeError):
-        service_over(stocked, crash).reserve_inventory(
+        service_over(stocked, crash).reservations.reserve(
             ReserveInventory(
                 reservation_id="busy",
                 enterprise_code=ENTERPRISE,

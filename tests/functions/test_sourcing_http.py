@@ -52,9 +52,9 @@ def add_node(
         cutoff_time=time(14, 0),
         capabilities=("SHIP", "PICKUP"),  # type: ignore[arg-type]
     )
-    inventory.put_ship_node(node_id, spec, "test")
+    inventory.nodes.put_node(node_id, spec, "test")
     for item, quantity in stock.items():
-        inventory.set_supply(item, node_id, SupplySpec(quantity=quantity), "test")
+        inventory.supply.set_supply(item, node_id, SupplySpec(quantity=quantity), "test")
 
 
 @pytest.fixture

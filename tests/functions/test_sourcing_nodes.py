@@ -10,6 +10,8 @@ import pytest
 
 from shared.bootstrap import Registry
 from shared.inventory.model import Location, NodeType, ShipNodeSpec, SupplySpec
+from shared.inventory.stored import NODE_PARTITION
+from shared.ports import ContainerSpec
 from shared.sourcing.model import RuleCriteria, SourcingRule
 from tests.functions.inventory_client import ADMIN as INVENTORY_ADMIN
 from tests.functions.test_sourcing_http import ENTERPRISE, cart, demo, options
@@ -37,10 +39,9 @@ def stored_as_is(reg: Registry, node_id: str, **raw: Any) -> None:
     """A node document written past the API's checks (before they existed, or by an
     integration writing the container directly)."""
     doc = spec(node_id).model_dump(mode="json", by_alias=True)
-    reg.inventory().repo.nodes.create(
-        doc | raw | {"id": node_id, "shipNode": node_id, "version": 1}
-    )
-    reg.inventory().cache.delete(f"inventory:nodes:{ENTERPRISE}")
+    container = reg.documents().container(ContainerSpec("ship_nodes", NODE_PARTITION))
+    container.create(doc | raw | {"id": node_id, "shipNode": node_id, "version": 1})
+    reg.cache().delete(f"inventory:nodes:{ENTERPRISE}")
 
 
 def rejected(body: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -67,7 +68,7 @@ def test_a_stored_node_sourcing_cannot_read_is_set_aside_and_named(
 ) -> None:
     """One such node made every cart a 500; now only that node is left out."""
     stored_as_is(demo, "DC_BAD", **raw)
-    demo.inventory().set_supply("LIPSTICK", "DC_BAD", SupplySpec(quantity=50), "test")
+    demo.inventory().supply.set_supply("LIPSTICK", "DC_BAD", SupplySpec(quantity=50), "test")
     resp = options(cart(LIPSTICK, levelsOfService=["STANDARD"]))
     assert resp.status == 200
     assert [
@@ -83,8 +84,8 @@ def test_a_stored_node_sourcing_cannot_read_is_set_aside_and_named(
 
 def test_a_rule_naming_node_groups_serves_from_those_groups_only(demo: Registry) -> None:
     inventory = demo.inventory()
-    inventory.put_ship_node("DC_NWK", spec("DC_NWK", node_groups=("NORTHEAST",)), "test")
-    inventory.set_supply("LIPSTICK", "DC_NWK", SupplySpec(quantity=5), "test")
+    inventory.nodes.put_node("DC_NWK", spec("DC_NWK", node_groups=("NORTHEAST",)), "test")
+    inventory.supply.set_supply("LIPSTICK", "DC_NWK", SupplySpec(quantity=5), "test")
     demo.sourcing().put_sourcing_rule(
         "northeast",
         SourcingRule(
@@ -106,9 +107,9 @@ def test_a_rule_naming_node_groups_serves_from_those_groups_only(demo: Registry)
 
 def test_a_node_that_may_not_ship_hazmat_is_rejected_for_hazmat_lines(demo: Registry) -> None:
     inventory = demo.inventory()
-    inventory.put_ship_node("DC_NOHAZ", spec("DC_NOHAZ", hazmat_capable=False), "test")
-    inventory.set_supply("PERFUME", "DC_NOHAZ", SupplySpec(quantity=5), "test")
-    inventory.set_supply("PERFUME", "DC_TX", SupplySpec(quantity=5), "test")
+    inventory.nodes.put_node("DC_NOHAZ", spec("DC_NOHAZ", hazmat_capable=False), "test")
+    inventory.supply.set_supply("PERFUME", "DC_NOHAZ", SupplySpec(quantity=5), "test")
+    inventory.supply.set_supply("PERFUME", "DC_TX", SupplySpec(quantity=5), "test")
     line = {"lineId": "1", "itemId": "PERFUME", "quantity": 1, "hazmat": True}
     resp = options(cart(line, levelsOfService=["STANDARD"]))
     assert resp.status == 200

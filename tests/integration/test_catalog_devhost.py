@@ -63,7 +63,7 @@ def ask(client: httpx.Client) -> dict[str, Any]:
 
 
 def network(reg: Registry) -> dict[str, Any]:
-    [view] = reg.inventory().get_availability_views([SKU], "BEAUTY_US")
+    [view] = reg.inventory().availability.get_views([SKU], "BEAUTY_US")
     return {"status": view.network.status.value, "available": view.network.available}
 
 
@@ -89,7 +89,9 @@ def test_next_query_sees_a_product_update_and_an_inventory_update(
             headers={"Authorization": token(CATALOG_ADMIN)},
         )
         assert put.status_code == 200
-        for other in reg.inventory().get_availability_many([SKU], "BEAUTY_US")[SKU].nodes:
+        for other in (
+            reg.inventory().availability.get_availability_many([SKU], "BEAUTY_US")[SKU].nodes
+        ):
             client.put(
                 f"/inventory/{SKU}/nodes/{other.ship_node}",
                 json={"quantity": 0},

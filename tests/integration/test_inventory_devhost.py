@@ -50,7 +50,7 @@ def add_node(reg: Registry, ship_node: str, node_type: NodeType = NodeType.DC) -
         time_zone="America/Chicago",
         location=NYC,
     )
-    reg.inventory().put_ship_node(ship_node, spec, "test")
+    reg.inventory().nodes.put_node(ship_node, spec, "test")
 
 
 def test_200_concurrent_reservations_hold_exactly_the_50_available(
@@ -60,8 +60,8 @@ def test_200_concurrent_reservations_hold_exactly_the_50_available(
     add_node(reg, "DC1")
     add_node(reg, "DC2")
     svc = reg.inventory()
-    svc.set_supply("HOT", "DC1", SupplySpec(quantity=32, safety_stock=2), "test")
-    svc.set_supply("HOT", "DC2", SupplySpec(quantity=20), "test")
+    svc.supply.set_supply("HOT", "DC1", SupplySpec(quantity=32, safety_stock=2), "test")
+    svc.supply.set_supply("HOT", "DC2", SupplySpec(quantity=20), "test")
 
     def body(n: int) -> dict[str, Any]:
         line: dict[str, Any] = {"itemId": "HOT", "quantity": 1}
@@ -90,7 +90,7 @@ def test_200_concurrent_reservations_hold_exactly_the_50_available(
         "DC2": (20, 20, 20),
     }
     assert availability["network"] == {"available": 0, "status": "OUT_OF_STOCK"}
-    held = [svc.get_reservation(f"r{n}") for n in range(200) if svc.repo.read_reservation(f"r{n}")]
+    held = [svc.reservations.get(f"r{n}") for n in range(200) if svc.repo.read_reservation(f"r{n}")]
     assert sum(a.quantity for r in held for a in r.allocations) == 50
 
 
@@ -99,7 +99,9 @@ def embedded_host(tmp_path: Path) -> Iterator[tuple[Registry, DevHostHandle]]:
     reg = Registry(embedded_settings(tmp_path))
     with bootstrap.use_registry(reg):
         add_node(reg, "DC1")
-        reg.inventory().set_supply("SKU1", "DC1", SupplySpec(quantity=5, threshold=2), "seed")
+        reg.inventory().supply.set_supply(
+            "SKU1", "DC1", SupplySpec(quantity=5, threshold=2), "seed"
+        )
         with running_devhost(app()) as handle:
             yield reg, handle
 

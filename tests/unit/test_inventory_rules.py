@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from shared.errors import BadRequest
 from shared.inventory.model import (
     Allocation,
     AvailabilityFilter,
@@ -24,7 +23,6 @@ from shared.inventory.rules import (
     allocate,
     boundary_event,
     capped_view,
-    expected_version,
     fingerprint,
     hold_key,
     item_availability,
@@ -377,21 +375,3 @@ def test_allocate(
     got, short = allocate(lines, records, ALLOC_NODES, NOW)
     assert got == tuple(Allocation(item_id="I", ship_node=n, quantity=q) for n, q in allocations)
     assert short == tuple(shortages)
-
-
-@pytest.mark.parametrize(
-    ("header", "expected"),
-    [(None, None), ('W/"3"', 3), ('"12"', 12), ("7", 7), (' W/"0" ', 0)],
-    ids=["absent", "weak", "strong", "bare", "spaces"],
-)
-def test_expected_version(header: str | None, expected: int | None) -> None:
-    assert expected_version(header) == expected
-
-
-@pytest.mark.parametrize(
-    "header", ['W/"abc"', "", '"-1"', "*"], ids=["text", "empty", "negative", "star"]
-)
-def test_expected_version_rejects_malformed(header: str) -> None:
-    with pytest.raises(BadRequest) as err:
-        expected_version(header)
-    assert err.value.code == "BAD_IF_MATCH"
