@@ -67,7 +67,10 @@ def _reason(exc: Exception) -> str:
 
 def _partition(event: func.EventHubEvent) -> str:
     """The partition id the host gives in the trigger metadata, when it does."""
-    metadata: Mapping[str, Any] = event.metadata or {}
+    try:
+        metadata: Mapping[str, Any] = event.metadata or {}
+    except (AttributeError, ValueError):
+        return "?"
     context = metadata.get("PartitionContext")
     if isinstance(context, Mapping):
         return str(context.get("PartitionId", "?"))
