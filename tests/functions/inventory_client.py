@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
 from shared.inventory.model import Capability, Location, NodeType, ShipNodeSpec
@@ -206,12 +205,3 @@ def store_settings(request: pytest.FixtureRequest, tmp_path: Path, store: str) -
             COSMOS_TIMEOUT_SECONDS=60,
         )
     )
-
-
-@pytest.fixture(name="reg", params=["embedded", "cosmos"])
-def store_registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Registry]:
-    """Overrides the shared fixture: each inventory trigger test runs on the embedded
-    store and on cosmosdb-server."""
-    reg = store_settings(request, tmp_path, request.param)
-    with bootstrap.use_registry(reg):
-        yield reg

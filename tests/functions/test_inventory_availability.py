@@ -18,7 +18,6 @@ from tests.functions.inventory_client import (
     inventory_over,
     put_node,
     put_supply,
-    store_registry,  # noqa: F401
 )
 
 

@@ -15,7 +15,6 @@ from tests.functions.inventory_client import (
     put_node,
     put_supply,
     raw_documents,
-    store_registry,  # noqa: F401
     with_cache,
 )
 from tests.http_client import function

@@ -16,7 +16,6 @@ from tests.functions.inventory_client import (
     node_body,
     put_node,
     put_supply,
-    store_registry,  # noqa: F401
 )
 
 

@@ -20,7 +20,6 @@ from tests.functions.inventory_client import (
     reservation_action,
     reserve,
     service_over,
-    store_registry,  # noqa: F401
 )
 from tests.http_client import function
 
