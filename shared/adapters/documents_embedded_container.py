@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from shared.adapters.documents_common import (
     apply_patch,
@@ -17,6 +18,7 @@ from shared.adapters.documents_common import (
     partition_key_of,
     user_fields,
 )
+from shared.adapters.documents_embedded_indexes import OrderIndexes
 from shared.adapters.documents_sqlite_query import (
     SqliteRenderer,
     partition_key_text,
@@ -25,8 +27,19 @@ from shared.adapters.documents_sqlite_query import (
 from shared.errors import Conflict, NotFound, PreconditionFailed
 from shared.ports import ContainerSpec, Document, Filter, PatchOp, Query
 
-if TYPE_CHECKING:
-    from shared.adapters.documents_embedded import EmbeddedDocumentStore
+
+class SqliteFile(Protocol):
+    """What a container needs of the store that owns the file (``EmbeddedDocumentStore``):
+    a connection per thread, the one write transaction, and the stamp of each write."""
+
+    @property
+    def order_indexes(self) -> OrderIndexes: ...
+
+    def connection(self) -> sqlite3.Connection: ...
+
+    def write_transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    def stamp(self, conn: sqlite3.Connection, doc: Document) -> tuple[Document, int]: ...
 
 
 _ON_CONFLICT_UPDATE = (
@@ -35,7 +48,7 @@ _ON_CONFLICT_UPDATE = (
 
 
 class EmbeddedContainer:
-    def __init__(self, store: EmbeddedDocumentStore, spec: ContainerSpec) -> None:
+    def __init__(self, store: SqliteFile, spec: ContainerSpec) -> None:
         self._store = store
         self._spec = spec
 
