@@ -59,12 +59,12 @@ class Settings(BaseSettings):
     )
 
     # --- SQL (confighub) -----------------------------------------------------------
-    sql_url: str = Field(
-        "sqlite:///.local/confighub.db",
+    sql_url: str | None = Field(
+        None,
         alias="SQL_URL",
         description=(
             "ConfigHub database: `mysql+pymysql://user@host:3306/confighub?ssl_verify_cert=true` "
-            "in Azure, or `sqlite:///...` (embedded)"
+            "in Azure, or `sqlite:///...`; unset: `confighub.db` under `LOCAL_DATA_DIR` (embedded)"
         ),
         json_schema_extra=IN_AZURE,
     )
@@ -518,10 +518,15 @@ class Settings(BaseSettings):
 
     @field_validator("sql_url")
     @classmethod
-    def _sql_url_scheme(cls, v: str) -> str:
-        if not (v.startswith("sqlite:///") or v.startswith("mysql+pymysql://")):
+    def _sql_url_scheme(cls, v: str | None) -> str | None:
+        if v is not None and not (v.startswith("sqlite:///") or v.startswith("mysql+pymysql://")):
             raise ValueError("must start with sqlite:/// or mysql+pymysql://")
         return v
+
+    @property
+    def sql_database_url(self) -> str:
+        """``SQL_URL``, or the embedded database beside the other embedded files."""
+        return self.sql_url or f"sqlite:///{self.local_data_dir / 'confighub.db'}"
 
     @property
     def documents_file(self) -> Path:

@@ -98,7 +98,7 @@ class Registry:
 
             s = self.settings
             db = SqlDatabase(
-                s.sql_url,
+                s.sql_database_url,
                 pool_size=s.sql_pool_size,
                 token_provider=self.credential() if s.sql_auth == "entra" else None,
             )

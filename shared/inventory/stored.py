@@ -125,10 +125,13 @@ NODE = paths(StoredShipNode)
 RESERVATION = paths(StoredReservation)
 AUDIT = paths(StoredAudit)
 
-SUPPLY_PARTITION = "/" + SUPPLY.item_id
-NODE_PARTITION = "/" + NODE.enterprise_code
-RESERVATION_PARTITION = "/" + RESERVATION.reservation_id
-AUDIT_PARTITION = "/" + AUDIT.reference_value
+# Partition key paths, spelled out so the infrastructure checks (tests/infra) can read
+# them without importing the code; tests/unit/test_stored_models.py keeps each equal to
+# its field's alias.
+SUPPLY_PARTITION = "/itemId"
+NODE_PARTITION = "/enterpriseCode"
+RESERVATION_PARTITION = "/reservationId"
+AUDIT_PARTITION = "/referenceValue"
 
 AVAILABLE_TERMS = ((1, SUPPLY.quantity), (-1, SUPPLY.reserved), (-1, SUPPLY.safety_stock))
 """``quantity - reserved - safetyStock``: what a conditional hold compares atomically."""

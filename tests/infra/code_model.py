@@ -220,13 +220,25 @@ def _string(node: ast.expr | None, constants: dict[str, str]) -> str | None:
     return None
 
 
+def _shared_constants() -> dict[str, str]:
+    """Module-level string constants of every context module, for names a module imports
+    from another (a stored-model module's partition key paths); an ambiguous name is left
+    out."""
+    seen: dict[str, set[str]] = {}
+    for path in context_files():
+        for name, value in _module_constants(ast.parse(path.read_text())).items():
+            seen.setdefault(name, set()).add(value)
+    return {name: next(iter(values)) for name, values in seen.items() if len(values) == 1}
+
+
 def code_partition_keys() -> PartitionKeys:
     keys = PartitionKeys()
     bridges = bootstrap_bridges()
     container_defaults = {f.default: n for n, f in container_fields().items()}
+    imported = _shared_constants()
     for path in context_files():
         tree = ast.parse(path.read_text())
-        constants = _module_constants(tree)
+        constants = imported | _module_constants(tree)
         for field_name, declared in _declared_containers(tree, constants).items():
             keys.add(field_name, declared)
         for node in ast.walk(tree):

@@ -43,11 +43,24 @@ def test_empty_environment_selects_every_embedded_adapter(
     for name in setting_names():
         monkeypatch.delenv(name, raising=False)
     s = load_settings()
-    assert s.sql_url == "sqlite:///.local/confighub.db"
+    assert (s.sql_url, s.sql_database_url) == (None, "sqlite:///.local/confighub.db")
     assert s.cosmos_endpoint is None
     assert s.redis_url is None and s.redis_host is None
     assert s.eventhub_namespace is None and s.eventhub_connection_string is None
     assert s.documents_file == Path(".local/documents.db")
+
+
+def test_every_embedded_file_follows_local_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in setting_names():
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LOCAL_DATA_DIR", str(tmp_path / "data"))
+    s = load_settings()
+    assert s.sql_database_url == f"sqlite:///{tmp_path / 'data' / 'confighub.db'}"
+    assert s.documents_file == tmp_path / "data" / "documents.db"
+    monkeypatch.setenv("SQL_URL", "mysql+pymysql://root@127.0.0.1:3306/confighub")
+    assert load_settings().sql_database_url == "mysql+pymysql://root@127.0.0.1:3306/confighub"
 
 
 @pytest.mark.parametrize(
