@@ -15,7 +15,7 @@ from shared.errors import ConfigurationError
 if TYPE_CHECKING:
     from shared.bootstrap.registry import Registry
     from shared.catalog.service import CatalogService
-    from shared.catalog.source import CatalogSource
+    from shared.catalog.sources.port import CatalogSource
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
     from shared.sourcing.service import SourcingService
@@ -110,11 +110,11 @@ def build_sourcing(reg: Registry) -> SourcingService:
 def build_catalog_source(reg: Registry) -> CatalogSource:
     s = reg.settings
     if not s.ctp_project_key:
-        from shared.catalog.local_source import LocalCatalogSource
+        from shared.catalog.sources.local import LocalCatalogSource
 
         return LocalCatalogSource(reg.documents(), s.cosmos_container_products)
     from shared.adapters.commercetools import CommercetoolsClient
-    from shared.catalog.commercetools_source import CommercetoolsSource
+    from shared.catalog.sources.commercetools import CommercetoolsSource
 
     if not s.ctp_client_id or s.ctp_client_secret is None:
         raise ConfigurationError(

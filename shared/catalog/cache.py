@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.catalog.model import Brand, Category, Product, Variant
-from shared.catalog.source import CatalogSource
+from shared.catalog.sources.port import CatalogSource
 from shared.ports import Cache
 
 PREFIX = "catalog:"

@@ -16,18 +16,14 @@ from typing import Any
 
 from graphql import GraphQLError, OperationType
 
-from shared.catalog import graphql_exec as gx
 from shared.catalog.cache import CacheTtls, CatalogCache, product_key, read_stamp
-from shared.catalog.listing import ScanLimits
-from shared.catalog.loaders import RequestLoaders, ShoppingContext
+from shared.catalog.graphql import execution as gx
+from shared.catalog.graphql.listing import ScanLimits
+from shared.catalog.graphql.loaders import RequestLoaders, ShoppingContext
+from shared.catalog.graphql.resolvers_query import RequestContext
+from shared.catalog.lookups import AvailabilityLookup, DeliveryLookup
 from shared.catalog.model import GraphQLRequest, Product, ProductDraft
-from shared.catalog.resolvers_query import RequestContext
-from shared.catalog.source import (
-    AvailabilityLookup,
-    CatalogSource,
-    DeliveryLookup,
-    WritableCatalogSource,
-)
+from shared.catalog.sources.port import CatalogSource, WritableCatalogSource
 from shared.catalog.stock import StockCache
 from shared.errors import BadRequest, Conflict, RuleViolation
 from shared.events import EventEnvelope, new_event

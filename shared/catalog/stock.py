@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shared.catalog.cache import PREFIX, read_stamp
-from shared.catalog.source import AvailabilityLookup, StockLevel
+from shared.catalog.lookups import AvailabilityLookup, StockLevel
 from shared.ports import Cache
 
 MARK_GRACE_SECONDS = 300

@@ -10,9 +10,14 @@ import pytest
 
 from shared.adapters.documents_embedded import EmbeddedDocumentStore
 from shared.catalog.cache import CacheTtls, CatalogCache, product_key
-from shared.catalog.generator import build_brands, build_categories, build_product, iter_products
-from shared.catalog.local_source import LocalCatalogSource
-from shared.catalog.source import StockLevel
+from shared.catalog.demo.generator import (
+    build_brands,
+    build_categories,
+    build_product,
+    iter_products,
+)
+from shared.catalog.lookups import StockLevel
+from shared.catalog.sources.local import LocalCatalogSource
 from shared.catalog.stock import MARK_GRACE_SECONDS, StockCache, StockMarks
 from shared.ports import Cache
 from tests.functions.catalog_helpers import Counting

@@ -10,9 +10,14 @@ from decimal import Decimal
 
 import pytest
 
-from shared.catalog.generator import build_brands, build_categories, build_product, iter_products
-from shared.catalog.local_source import LocalCatalogSource
+from shared.catalog.demo.generator import (
+    build_brands,
+    build_categories,
+    build_product,
+    iter_products,
+)
 from shared.catalog.model import ProductSearch, ProductSort
+from shared.catalog.sources.local import LocalCatalogSource
 from shared.errors import PreconditionFailed
 from shared.ports import DocumentStore
 

@@ -13,8 +13,8 @@ import pytest
 from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
-from shared.catalog.generator import build_product
-from shared.catalog.source import StockLevel
+from shared.catalog.demo.generator import build_product
+from shared.catalog.lookups import StockLevel
 from shared.events import new_event
 from shared.security import CATALOG_ADMIN, INVENTORY_ADMIN
 from tests.conftest import TEST_SIGNING_KEY, embedded_settings

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from shared.bootstrap import Registry
-from shared.catalog.generator import LEAVES, TREE, build_brands, iter_products
-from shared.catalog.listing import ScanLimits
+from shared.catalog.demo.generator import LEAVES, TREE, build_brands, iter_products
+from shared.catalog.graphql.listing import ScanLimits
+from shared.catalog.lookups import StockLevel
 from shared.catalog.service import CatalogOptions
-from shared.catalog.source import StockLevel
 from tests.functions.catalog_helpers import Harness, build_harness, default_levels, gql
 
 COUNT = 60

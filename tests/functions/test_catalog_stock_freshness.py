@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from shared.bootstrap import Registry
-from shared.catalog.demo import seed_catalog_products
+from shared.catalog.demo.seed import seed_catalog_products
 from tests.functions.catalog_helpers import gql
 from tests.functions.inventory_client import (
     ADMIN,

@@ -27,7 +27,7 @@ from graphql import (
 )
 from graphql.execution.values import get_directive_values
 
-from shared.catalog.cost import limit_rules, with_defaults
+from shared.catalog.graphql.cost import limit_rules, with_defaults
 from shared.catalog.model import GraphQLRequest
 from shared.errors import ConfigurationError, DomainError, Unavailable
 
@@ -51,8 +51,8 @@ def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
 def executable_schema() -> GraphQLSchema:
     from ariadne import load_schema_from_path, make_executable_schema
 
-    from shared.catalog.resolvers_query import query
-    from shared.catalog.resolvers_types import BINDABLES
+    from shared.catalog.graphql.resolvers_query import query
+    from shared.catalog.graphql.resolvers_types import BINDABLES
 
     return make_executable_schema(load_schema_from_path(str(SCHEMA_FILE)), query, *BINDABLES)
 
