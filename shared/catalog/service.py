@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graphql import GraphQLError, OperationType
-
 from shared.catalog.cache import CacheTtls, CatalogCache, product_key, read_stamp
 from shared.catalog.graphql import execution as gx
 from shared.catalog.graphql.listing import ScanLimits
 from shared.catalog.graphql.loaders import RequestLoaders, ShoppingContext
+from shared.catalog.graphql.messages import GraphQLRequest, GraphQLResult, refused
+from shared.catalog.graphql.persisted import PersistedQueries
 from shared.catalog.graphql.resolvers_query import RequestContext
 from shared.catalog.lookups import AvailabilityLookup, DeliveryLookup
-from shared.catalog.model import GraphQLRequest, Product, ProductDraft
+from shared.catalog.model import Product, ProductDraft
 from shared.catalog.sources.port import CatalogSource, WritableCatalogSource
 from shared.catalog.stock import StockCache
-from shared.errors import BadRequest, Conflict, RuleViolation
+from shared.errors import Conflict, RuleViolation
 from shared.events import EventEnvelope, new_event
 from shared.ports import Cache, EventPublisher
 
@@ -35,7 +35,6 @@ PRODUCT_CHANGED = "ProductChanged"
 CATEGORIES_CHANGED = "CategoriesChanged"
 BRANDS_CHANGED = "BrandsChanged"
 INVENTORY_CHANGED = "InventoryChanged"
-PERSISTED_PREFIX = "catalog:pq:"
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
@@ -72,6 +71,7 @@ class CatalogService:
         ttls = ttls or CacheTtls()
         self.catalog = CatalogCache(cache, source, ttls)
         self.stock = StockCache(cache, ttls.availability)
+        self.persisted = PersistedQueries(cache, self.options.persisted_query_ttl)
 
     # --- GraphQL ---------------------------------------------------------------------
     @staticmethod
@@ -80,91 +80,48 @@ class CatalogService:
 
     def execute_query(
         self, request: GraphQLRequest, *, queries_only: bool = False
-    ) -> gx.GraphQLResponse:
-        try:
-            query = self._query_text(request)
-        except _Reply as reply:
-            return reply.response
-        if len(query) > gx.MAX_QUERY_CHARS:
-            return gx.GraphQLResponse(
-                400,
-                gx.error_body(
-                    f"the query exceeds {gx.MAX_QUERY_CHARS} characters", "QUERY_TOO_LARGE"
-                ),
-            )
+    ) -> GraphQLResult:
+        """``queries_only``: the request may not run a mutation (it came by GET)."""
+        text = self.persisted.query_text(request)
+        if isinstance(text, GraphQLResult):
+            return text
+        prepared = gx.prepare(text, request.operation_name)
+        if isinstance(prepared, GraphQLResult):
+            return prepared
+        if queries_only and prepared.is_mutation:
+            return gx.mutation_refused()
         schema = gx.executable_schema()
-        try:
-            document = gx.parse_document(query)
-        except GraphQLError as error:
-            formatted = gx.format_error(error)
-            formatted["extensions"]["code"] = "GRAPHQL_PARSE_FAILED"
-            return gx.GraphQLResponse(400, {"errors": [formatted]})
-        variables = request.variables or {}
-        operation = gx.find_operation(document, request.operation_name)
-        if queries_only and operation is not None and operation.operation is OperationType.MUTATION:
-            return gx.mutation_on_get()
-        try:
-            shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
-        except BadRequest as error:
-            return gx.GraphQLResponse(400, gx.error_body(error.message, error.code))
+        arguments = gx.context_arguments(schema, prepared.operation, request.variables or {})
+        shopping = self.shopping_context(arguments)
+        if isinstance(shopping, GraphQLResult):
+            return shopping
         loaders = RequestLoaders(
             self.catalog, self.stock, shopping, self.availability, self.delivery
         )
         context = RequestContext(source=self.source, loaders=loaders, scan=self.options.scan)
         return gx.execute(
             schema,
-            document,
-            request.model_copy(update={"query": query}),
+            prepared.document,
+            request.model_copy(update={"query": text}),
             context,
             max_cost=self.options.max_cost,
             max_depth=self.options.max_depth,
         )
 
-    def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext:
+    def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext | GraphQLResult:
         """A currency that is not a code would silently null every price; say so."""
         currency = str(arguments.get("currency") or self.options.default_currency).upper()
         if not _CURRENCY.fullmatch(currency):
-            raise BadRequest(
+            return refused(
                 "@inContext currency must be an ISO 4217 code such as USD, "
                 f"got {arguments.get('currency')!r}",
-                code="INVALID_ARGUMENT",
+                "INVALID_ARGUMENT",
             )
         return ShoppingContext(
             enterprise=str(arguments.get("enterprise") or self.options.default_enterprise),
             currency=currency,
             postal_code=arguments.get("postalCode") or None,
         )
-
-    def _query_text(self, request: GraphQLRequest) -> str:
-        """Automatic persisted queries: a known hash stands in for the query text."""
-        persisted = (request.extensions or {}).get("persistedQuery")
-        if persisted is None:
-            if not request.query:
-                raise _Reply(400, gx.error_body("a query is required", "QUERY_REQUIRED"))
-            return request.query
-        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-        if not isinstance(digest, str) or persisted.get("version", 1) != 1:
-            raise _Reply(
-                400,
-                gx.error_body(
-                    "persistedQuery needs version 1 and a sha256Hash", "PERSISTED_QUERY_INVALID"
-                ),
-            )
-        key = PERSISTED_PREFIX + digest.lower()
-        if request.query:
-            if gx.persisted_query_hash(request.query) != digest.lower():
-                raise _Reply(
-                    400,
-                    gx.error_body(
-                        "provided sha256Hash does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
-                    ),
-                )
-            self.cache.set(key, request.query, self.options.persisted_query_ttl)
-            return request.query
-        stored = self.cache.get(key)
-        if not isinstance(stored, str):
-            raise _Reply(200, gx.error_body("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"))
-        return stored
 
     # --- for other contexts ----------------------------------------------------------
     def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
@@ -275,9 +232,3 @@ class CatalogService:
             self.stock.refresh_held(self.availability, enterprise, sorted(skus))
             for enterprise, skus in by_enterprise.items()
         )
-
-
-class _Reply(Exception):
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(status)
-        self.response = gx.GraphQLResponse(status, body)

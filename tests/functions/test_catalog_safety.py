@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from functions.catalog_graphql import STATUS_BY_OUTCOME
 from shared import bootstrap
 from shared.bootstrap import Registry
+from shared.catalog.graphql.messages import Outcome
 from shared.catalog.service import CatalogOptions, CatalogService
 from shared.errors import Unavailable
 from tests.conftest import embedded_settings
@@ -368,3 +370,13 @@ def test_graphiql_can_be_switched_off(tmp_path: Path) -> None:
         400,
         "QUERY_REQUIRED",
     )
+
+
+def test_every_outcome_has_its_status() -> None:
+    """The edge owns the statuses; an outcome it does not know would be a 500."""
+    assert {outcome: STATUS_BY_OUTCOME[outcome] for outcome in Outcome} == {
+        Outcome.EXECUTED: 200,
+        Outcome.REFUSED: 400,
+        Outcome.PERSISTED_QUERY_NOT_FOUND: 200,
+        Outcome.METHOD_NOT_ALLOWED: 405,
+    }
