@@ -1,17 +1,14 @@
 """The local CatalogSource: products, categories and brands in one DocumentStore container.
 
-Products are partitioned by their own id; categories and brands live in one small
-partition each. Each product document carries derived fields the structured query needs
-(lower-cased sort name and search text, the category path with every ancestor, price
-bounds in cents per currency), so every filter and sort runs in the store.
+The documents are the stored models of ``stored.py``; every filter and sort names their
+fields through ``paths(...)`` and runs in the store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from shared.catalog.model import (
     Brand,
@@ -21,175 +18,169 @@ from shared.catalog.model import (
     ProductSort,
     SearchPage,
 )
-from shared.errors import Conflict, NotFound, PreconditionFailed
-from shared.ports import ContainerSpec, Document, DocumentContainer, DocumentStore, Filter, Query
+from shared.catalog.sources.stored import (
+    BRANDS_PK,
+    CATEGORIES_PK,
+    ProductEntry,
+    StoredBrand,
+    StoredCategory,
+    StoredProduct,
+    cents,
+    container_spec,
+)
+from shared.errors import Conflict, PreconditionFailed
+from shared.ports import DocumentStore, Filter, Query
+from shared.stored import Documents, paths
 
-CATEGORIES_PK = "categories"
-BRANDS_PK = "brands"
-PARTITION_KEY_PATH = "/pk"
+P = paths(StoredProduct)
 _WRITE_ATTEMPTS = 8
-
-
-def cents(amount: Any) -> int:
-    return int((Decimal(str(amount)) * 100).to_integral_value())
+Taxon = TypeVar("Taxon", Category, Brand)
 
 
 def search_words(text: str | None) -> list[str]:
     return [w for w in (text or "").lower().split() if w]
 
 
-def relevance(doc: Document, words: Sequence[str]) -> int:
+def relevance(entry: ProductEntry, words: Sequence[str]) -> int:
     """Name hits weigh most, then brand, then description: what a shopper typed is
     most often part of the product name."""
     name, brand, description = (
-        str(doc.get(k, "")).lower() for k in ("name", "brandName", "description")
+        s.lower() for s in (entry.name, entry.brand_name, entry.description)
     )
     return sum(3 * (w in name) + 2 * (w in brand) + (w in description) for w in words)
-
-
-def _ancestry(category_ids: Sequence[str], parents: dict[str, str | None]) -> list[str]:
-    path: list[str] = []
-    for cid in category_ids:
-        current: str | None = cid
-        while current is not None and current not in path:
-            path.append(current)
-            current = parents.get(current)
-    return path
-
-
-def product_document(product: Product, brand_name: str, parents: dict[str, str | None]) -> Document:
-    body = product.model_dump(mode="json", by_alias=True)
-    low: dict[str, int] = {}
-    high: dict[str, int] = {}
-    for variant in product.variants:
-        for price in variant.prices:
-            c = cents(price.amount)
-            low[price.currency] = min(low.get(price.currency, c), c)
-            high[price.currency] = max(high.get(price.currency, c), c)
-    pid = product.product_id
-    body.update(
-        id=pid,
-        pk=product.product_id,
-        docType="product",
-        brandName=brand_name,
-        sortName=f"{product.name.lower()}\t{pid}",
-        searchText=f"{product.name} {brand_name} {product.description}".lower(),
-        categoryPath=_ancestry(product.category_ids, parents),
-        skus=list(product.skus),
-        minPrice=low,
-        maxPrice=high,
-        createdKey=f"{product.created_date.astimezone(UTC).isoformat()}|{pid}",
-        priceKey={cur: f"{c:012d}|{pid}" for cur, c in low.items()},
-    )
-    return body
 
 
 def _content(product: Product) -> dict[str, Any]:
     return product.model_dump(mode="json", exclude={"version", "modified_date", "created_date"})
 
 
+def _next_version(old: Taxon | None, new: Taxon) -> int | None:
+    """The version to store ``new`` at, or ``None`` when nothing but the version changed
+    (seeding again rewrites nothing)."""
+    if old is not None and old.model_dump(mode="json", exclude={"version"}) == new.model_dump(
+        mode="json", exclude={"version"}
+    ):
+        return None
+    return max(new.version, old.version + 1 if old else 1)
+
+
+@dataclass(frozen=True)
+class _Shelves:
+    """The container's three kinds, and the product hits a search reads."""
+
+    products: Documents[StoredProduct]
+    entries: Documents[ProductEntry]
+    categories: Documents[StoredCategory]
+    brands: Documents[StoredBrand]
+
+
 class LocalCatalogSource:
     def __init__(self, store: DocumentStore, container_name: str) -> None:
         self._store = store
-        self._spec = ContainerSpec(container_name, PARTITION_KEY_PATH)
-        self._container: DocumentContainer | None = None
+        self._spec = container_spec(container_name)
+        self._shelves: _Shelves | None = None
 
     @property
-    def container(self) -> DocumentContainer:
-        if self._container is None:
-            self._container = self._store.container(self._spec)
-        return self._container
+    def shelves(self) -> _Shelves:
+        """Opened on first use: the store may create the container, which is I/O."""
+        if self._shelves is None:
+            container = self._store.container(self._spec)
+            self._shelves = _Shelves(
+                Documents(container, StoredProduct),
+                Documents(container, ProductEntry),
+                Documents(container, StoredCategory),
+                Documents(container, StoredBrand),
+            )
+        return self._shelves
 
     def check(self) -> str:
         return "local"
 
     # --- reads -----------------------------------------------------------------------
     def get_products(self, product_ids: Sequence[str]) -> list[Product]:
-        docs = self.container.read_many([(pid, pid) for pid in product_ids])
-        by_id = {d["id"]: d for d in docs if d.get("docType") == "product"}
-        return [Product.model_validate(by_id[p]) for p in product_ids if p in by_id]
+        found = self.shelves.products.read_many([(pid, pid) for pid in product_ids])
+        by_id = {s.model.id: s.model.view() for s in found}
+        return [by_id[p] for p in product_ids if p in by_id]
 
     def find_product_id(self, *, slug: str | None = None, sku: str | None = None) -> str | None:
         if slug is not None:
-            where = Filter("slug", "=", slug)
+            where = Filter(P.slug, "=", slug)
         elif sku is not None:
-            where = Filter("skus", "array_contains", sku)
+            where = Filter(P.skus, "array_contains", sku)
         else:
             return None
-        docs = self.container.query(
-            Query(filters=(Filter("docType", "=", "product"), where), limit=1)
-        )
-        return str(docs[0]["id"]) if docs else None
+        hits = self.shelves.entries.query(Query(filters=(where,), limit=1))
+        return hits[0].model.id if hits else None
 
     def search_products(self, search: ProductSearch, *, offset: int, limit: int) -> SearchPage:
         filters = self._filters(search)
         words = search_words(search.text)
         if search.sort is ProductSort.RELEVANCE and words:
-            docs = self.container.query(Query(filters=filters))
-            ranked = sorted(docs, key=lambda d: (-relevance(d, words), d["id"]))
-            ids = tuple(d["id"] for d in ranked)
+            hits = [s.model for s in self.shelves.entries.query(Query(filters=filters))]
+            ranked = sorted(hits, key=lambda h: (-relevance(h, words), h.id))
+            ids = tuple(h.id for h in ranked)
             return SearchPage(product_ids=ids[offset : offset + limit], total=len(ids))
-        docs = self.container.query(
+        page = self.shelves.entries.query(
             Query(filters=filters, order_by=self._order(search), limit=limit, offset=offset)
         )
-        return SearchPage(product_ids=tuple(d["id"] for d in docs))
+        return SearchPage(product_ids=tuple(s.model.id for s in page))
 
     def count_products(self, search: ProductSearch) -> int:
-        return self.container.count(Query(filters=self._filters(search)))
+        return self.shelves.entries.count(Query(filters=self._filters(search)))
 
     def list_categories(self) -> list[Category]:
-        docs = self.container.query(Query(), partition_key=CATEGORIES_PK)
-        found = [Category.model_validate(d) for d in docs]
-        return sorted(found, key=lambda c: (c.sort_order, c.category_id))
+        found = self.shelves.categories.query(partition_key=CATEGORIES_PK)
+        return sorted((s.model.view() for s in found), key=lambda c: (c.sort_order, c.category_id))
 
     def list_brands(self) -> list[Brand]:
-        docs = self.container.query(Query(), partition_key=BRANDS_PK)
-        return sorted((Brand.model_validate(d) for d in docs), key=lambda b: (b.name, b.brand_id))
+        found = self.shelves.brands.query(partition_key=BRANDS_PK)
+        return sorted((s.model.view() for s in found), key=lambda b: (b.name, b.brand_id))
 
     @staticmethod
     def _filters(search: ProductSearch) -> tuple[Filter, ...]:
-        filters = [Filter("docType", "=", "product")]
+        """The kind (``docType``) is added by ``Documents``."""
+        filters: list[Filter] = []
         if search.status is not None:
-            filters.append(Filter("status", "=", search.status.value))
+            filters.append(Filter(P.status, "=", search.status.value))
         if search.brand_ids:
-            filters.append(Filter("brandId", "in", list(search.brand_ids)))
+            filters.append(Filter(P.brand_id, "in", list(search.brand_ids)))
         if search.category_id is not None:
-            filters.append(Filter("categoryPath", "array_contains", search.category_id))
+            filters.append(Filter(P.category_path, "array_contains", search.category_id))
         if search.min_price is not None:
-            filters.append(Filter(f"maxPrice.{search.currency}", ">=", cents(search.min_price)))
+            filters.append(Filter(P.max_price / search.currency, ">=", cents(search.min_price)))
         if search.max_price is not None:
-            filters.append(Filter(f"minPrice.{search.currency}", "<=", cents(search.max_price)))
-        filters.extend(Filter("searchText", "contains", w) for w in search_words(search.text))
+            filters.append(Filter(P.min_price / search.currency, "<=", cents(search.max_price)))
+        filters.extend(Filter(P.search_text, "contains", w) for w in search_words(search.text))
         return tuple(filters)
 
     @staticmethod
     def _order(search: ProductSearch) -> tuple[tuple[str, bool], ...]:
-        price = f"priceKey.{search.currency}"
+        price = P.price_key / search.currency
         return {
-            ProductSort.RELEVANCE: (("id", False),),
-            ProductSort.NAME_ASC: (("sortName", False),),
-            ProductSort.NAME_DESC: (("sortName", True),),
+            ProductSort.RELEVANCE: ((P.id, False),),
+            ProductSort.NAME_ASC: ((P.sort_name, False),),
+            ProductSort.NAME_DESC: ((P.sort_name, True),),
             ProductSort.PRICE_ASC: ((price, False),),
             ProductSort.PRICE_DESC: ((price, True),),
-            ProductSort.NEWEST: (("createdKey", True),),
+            ProductSort.NEWEST: ((P.created_key, True),),
         }[search.sort]
 
     # --- writes ----------------------------------------------------------------------
     def upsert_categories(self, categories: Sequence[Category]) -> None:
-        self._upsert_small(CATEGORIES_PK, [c.category_id for c in categories], categories)
+        docs = self.shelves.categories
+        existing = {s.model.id: s.model.view() for s in docs.query(partition_key=CATEGORIES_PK)}
+        for category in categories:
+            version = _next_version(existing.get(category.category_id), category)
+            if version is not None:
+                docs.upsert(StoredCategory.of(category, version))
 
     def upsert_brands(self, brands: Sequence[Brand]) -> None:
-        self._upsert_small(BRANDS_PK, [b.brand_id for b in brands], brands)
-
-    def _upsert_small(self, pk: str, ids: list[str], items: Sequence[Category | Brand]) -> None:
-        existing = {d["id"]: d for d in self.container.query(Query(), partition_key=pk)}
-        for doc_id, item in zip(ids, items, strict=True):
-            body = item.model_dump(mode="json", by_alias=True)
-            old = existing.get(doc_id)
-            if old is not None and all(old.get(k) == v for k, v in body.items() if k != "version"):
-                continue
-            body["version"] = max(item.version, int(old["version"]) + 1 if old else 1)
-            self.container.upsert({**body, "id": doc_id, "pk": pk, "docType": pk[:-1]})
+        docs = self.shelves.brands
+        existing = {s.model.id: s.model.view() for s in docs.query(partition_key=BRANDS_PK)}
+        for brand in brands:
+            version = _next_version(existing.get(brand.brand_id), brand)
+            if version is not None:
+                docs.upsert(StoredBrand.of(brand, version))
 
     def upsert_product(self, product: Product, *, if_match: str | None = None) -> Product:
         return self._upsert(product, if_match, self._parents(), self._brand_names())
@@ -218,14 +209,16 @@ class LocalCatalogSource:
         parents: dict[str, str | None],
         brands: dict[str, str],
     ) -> Product:
+        """Read, check, write over the version read: a concurrent writer makes the write
+        fail and the loop read again, so ``if_match`` is checked against what is replaced."""
+        docs = self.shelves.products
+        pid = product.product_id
         brand_name = brands.get(product.brand_id or "", "")
         for _ in range(_WRITE_ATTEMPTS):
-            current = self._read(product.product_id)
-            old = None if current is None else Product.model_validate(current)
+            current = docs.get(pid, pid)
+            old = None if current is None else current.model.view()
             if if_match is not None and (old is None or str(old.version) != if_match):
-                raise PreconditionFailed(
-                    f"product {product.product_id!r} is not at version {if_match}"
-                )
+                raise PreconditionFailed(f"product {pid!r} is not at version {if_match}")
             if old is not None and _content(old) == _content(product):
                 return old
             new = product.model_copy(
@@ -234,19 +227,13 @@ class LocalCatalogSource:
                     "created_date": old.created_date if old else product.created_date,
                 }
             )
-            doc = product_document(new, brand_name, parents)
+            stored = StoredProduct.of(new, brand_name, parents)
             try:
                 if current is None:
-                    self.container.create(doc)
+                    docs.create(stored)
                 else:
-                    self.container.replace(doc, if_match=current["_etag"])
+                    docs.replace(stored, if_match=current.etag)
                 return new
             except (Conflict, PreconditionFailed):
                 continue
-        raise Conflict(f"product {product.product_id!r} kept changing; try again")
-
-    def _read(self, product_id: str) -> Document | None:
-        try:
-            return self.container.read(product_id, product_id)
-        except NotFound:
-            return None
+        raise Conflict(f"product {pid!r} kept changing; try again")
