@@ -28,6 +28,7 @@ from shared.catalog.stock import StockCache
 from shared.errors import Conflict, RuleViolation
 from shared.events import EventEnvelope, new_event
 from shared.ports import Cache, EventPublisher
+from shared.preconditions import IfMatch
 
 log = logging.getLogger("catalog.service")
 
@@ -131,7 +132,7 @@ class CatalogService:
 
     # --- admin writes ----------------------------------------------------------------
     def upsert_product(
-        self, product_id: str, draft: ProductDraft, *, if_match: str | None = None
+        self, product_id: str, draft: ProductDraft, *, if_match: IfMatch | None = None
     ) -> Product:
         source = self.source
         if not isinstance(source, WritableCatalogSource):

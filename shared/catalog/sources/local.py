@@ -30,6 +30,7 @@ from shared.catalog.sources.stored import (
 )
 from shared.errors import Conflict, PreconditionFailed
 from shared.ports import DocumentStore, Filter, Query
+from shared.preconditions import IfMatch, check_if_match
 from shared.stored import Documents, paths
 
 P = paths(StoredProduct)
@@ -182,7 +183,7 @@ class LocalCatalogSource:
             if version is not None:
                 docs.upsert(StoredBrand.of(brand, version))
 
-    def upsert_product(self, product: Product, *, if_match: str | None = None) -> Product:
+    def upsert_product(self, product: Product, *, if_match: IfMatch | None = None) -> Product:
         return self._upsert(product, if_match, self._parents(), self._brand_names())
 
     def upsert_products(self, products: Sequence[Product]) -> list[Product]:
@@ -205,7 +206,7 @@ class LocalCatalogSource:
     def _upsert(
         self,
         product: Product,
-        if_match: str | None,
+        if_match: IfMatch | None,
         parents: dict[str, str | None],
         brands: dict[str, str],
     ) -> Product:
@@ -217,8 +218,7 @@ class LocalCatalogSource:
         for _ in range(_WRITE_ATTEMPTS):
             current = docs.get(pid, pid)
             old = None if current is None else current.model.view()
-            if if_match is not None and (old is None or str(old.version) != if_match):
-                raise PreconditionFailed(f"product {pid!r} is not at version {if_match}")
+            check_if_match(if_match, None if old is None else old.version, f"product {pid!r}")
             if old is not None and _content(old) == _content(product):
                 return old
             new = product.model_copy(

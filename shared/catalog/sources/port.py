@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from shared.catalog.model import Brand, Category, Product, ProductSearch, SearchPage
+from shared.preconditions import IfMatch
 
 
 class CatalogSource(Protocol):
@@ -36,9 +37,10 @@ class CatalogSource(Protocol):
 class WritableCatalogSource(CatalogSource, Protocol):
     """A source this app owns (the local one); commercetools is changed in commercetools."""
 
-    def upsert_product(self, product: Product, *, if_match: str | None = None) -> Product:
-        """Store ``product`` with the next version; ``PreconditionFailed`` on a stale
-        ``if_match`` (the version the caller last read, as text)."""
+    def upsert_product(self, product: Product, *, if_match: IfMatch | None = None) -> Product:
+        """Store ``product`` with the next version; ``PreconditionFailed`` when the version
+        it would replace is not one ``if_match`` accepts (checked against that very
+        version, so a concurrent writer cannot slip in between)."""
         ...
 
     def upsert_products(self, products: Sequence[Product]) -> list[Product]:
