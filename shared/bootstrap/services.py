@@ -80,7 +80,7 @@ def build_inventory(reg: Registry) -> InventoryService:
             service_id=s.service_id,
         ),
         reg.events(),
-        listener=StockMarks(reg.cache(), s.catalog_availability_ttl_seconds),
+        listener=StockMarks(reg.cache(), s.catalog_availability_ttl_seconds, reg.clock()),
     )
 
 
@@ -146,6 +146,7 @@ def build_catalog(reg: Registry) -> CatalogService:
         reg.catalog_source(),
         reg.cache(),
         reg.events(),
+        clock=reg.clock(),
         availability=InventoryStockLevels(reg.inventory),
         delivery=SourcingPromises(reg.sourcing),
         options=CatalogOptions(

@@ -3,21 +3,20 @@
 Products are guarded by their own version: a reader that fetched version 4 can never
 overwrite the version 5 an admin write or an event refresh put there. Lists (categories,
 brands) and lookups have no single version, so their entries carry the instant the
-backend read began: a read that started earlier always loses to one that started later.
-Availability has its own module (``stock.py``) with the same stamps.
+backend read began (``stamps.py``): a read that started earlier always loses to one that
+started later. Availability has its own module (``stock.py``) with the same stamps.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from shared.catalog.model import Brand, Category, Product, Variant
 from shared.catalog.sources.port import CatalogSource
-from shared.ports import Cache
+from shared.catalog.stamps import read_stamp
+from shared.ports import Cache, Clock
 
 PREFIX = "catalog:"
 
@@ -38,20 +37,6 @@ CATEGORIES_KEY = f"{PREFIX}categories"
 BRANDS_KEY = f"{PREFIX}brands"
 
 
-_last_stamp = 0
-_stamp_lock = threading.Lock()
-
-
-def read_stamp() -> int:
-    """Version for entries without one of their own: when the backend read began (µs).
-    Strictly increasing within a process, so two events a microsecond apart (a write's
-    mark, the next read) still order."""
-    global _last_stamp
-    with _stamp_lock:
-        _last_stamp = max(time.time_ns() // 1000, _last_stamp + 1)
-        return _last_stamp
-
-
 @dataclass(frozen=True)
 class CacheTtls:
     products: int = 3600
@@ -65,10 +50,11 @@ class CacheTtls:
 
 
 class CatalogCache:
-    def __init__(self, cache: Cache, source: CatalogSource, ttls: CacheTtls) -> None:
+    def __init__(self, cache: Cache, source: CatalogSource, ttls: CacheTtls, clock: Clock) -> None:
         self.cache = cache
         self.source = source
         self.ttls = ttls
+        self.clock = clock
 
     # --- products --------------------------------------------------------------------
     def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
@@ -108,7 +94,7 @@ class CatalogCache:
             self.ttls.products,
         )
         if with_lookups:
-            stamp = read_at or read_stamp()
+            stamp = read_at or read_stamp(self.clock)
             lookups = {slug_key(p.slug): (p.product_id, stamp) for p in products} | {
                 sku_key(s): (p.product_id, stamp) for p in products for s in p.skus
             }
@@ -147,7 +133,7 @@ class CatalogCache:
 
     def _lookup_source(self, key: str, *, slug: str | None, sku: str | None) -> str | None:
         """The answer is cached either way; a miss as ``""`` for ``ttls.misses``."""
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         found = self.source.find_product_id(slug=slug, sku=sku)
         ttl = self.ttls.lookups if found is not None else self.ttls.misses
         self.cache.set_if_newer(key, found or "", stamp, ttl)
@@ -185,7 +171,7 @@ class CatalogCache:
         return self.refresh_categories()
 
     def refresh_categories(self) -> list[Category]:
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         items = self.source.list_categories()
         self.cache.set_if_newer(CATEGORIES_KEY, _dump(items), stamp, self.ttls.taxonomy)
         return items
@@ -197,7 +183,7 @@ class CatalogCache:
         return self.refresh_brands()
 
     def refresh_brands(self) -> list[Brand]:
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         items = self.source.list_brands()
         self.cache.set_if_newer(BRANDS_KEY, _dump(items), stamp, self.ttls.taxonomy)
         return items

@@ -11,10 +11,9 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from shared.catalog.cache import CacheTtls, CatalogCache, product_key, read_stamp
+from shared.catalog.cache import CacheTtls, CatalogCache, product_key
 from shared.catalog.graphql import execution as gx
 from shared.catalog.graphql.listing import ScanLimits
 from shared.catalog.graphql.loaders import RequestLoaders, ShoppingContext
@@ -24,10 +23,11 @@ from shared.catalog.graphql.resolvers_query import RequestContext
 from shared.catalog.lookups import AvailabilityLookup, DeliveryLookup
 from shared.catalog.model import Product, ProductDraft
 from shared.catalog.sources.port import CatalogSource, WritableCatalogSource
+from shared.catalog.stamps import read_stamp
 from shared.catalog.stock import StockCache
 from shared.errors import Conflict, RuleViolation
 from shared.events import EventEnvelope, new_event
-from shared.ports import Cache, EventPublisher
+from shared.ports import Cache, Clock, EventPublisher
 from shared.preconditions import IfMatch
 
 log = logging.getLogger("catalog.service")
@@ -58,6 +58,7 @@ class CatalogService:
         cache: Cache,
         events: EventPublisher,
         *,
+        clock: Clock,
         availability: AvailabilityLookup | None = None,
         delivery: DeliveryLookup | None = None,
         options: CatalogOptions | None = None,
@@ -66,12 +67,13 @@ class CatalogService:
         self.source = source
         self.cache = cache
         self.events = events
+        self.clock = clock
         self.availability = availability
         self.delivery = delivery
         self.options = options or CatalogOptions()
         ttls = ttls or CacheTtls()
-        self.catalog = CatalogCache(cache, source, ttls)
-        self.stock = StockCache(cache, ttls.availability)
+        self.catalog = CatalogCache(cache, source, ttls, clock)
+        self.stock = StockCache(cache, ttls.availability, clock)
         self.persisted = PersistedQueries(cache, self.options.persisted_query_ttl)
 
     # --- GraphQL ---------------------------------------------------------------------
@@ -155,7 +157,7 @@ class CatalogService:
                     code="SKU_TAKEN",
                     details={"sku": sku, "productId": owner},
                 )
-        product = draft.to_product(product_id, datetime.now(UTC))
+        product = draft.to_product(product_id, self.clock.now())
         saved = source.upsert_product(product, if_match=if_match)
         self.catalog.put_product(saved, with_lookups=True)
         self.publish_product_changes([saved])
@@ -209,7 +211,7 @@ class CatalogService:
         ]
         if not stale:
             return 0
-        read_at = read_stamp()
+        read_at = read_stamp(self.clock)
         found = self.source.get_products(stale)
         self.catalog.put_products(found, with_lookups=True, read_at=read_at)
         gone = set(stale) - {p.product_id for p in found}

@@ -139,6 +139,7 @@ def build_harness(
         source,  # type: ignore[arg-type]
         registry.cache(),
         registry.events(),
+        clock=registry.clock(),
         availability=stock,  # type: ignore[arg-type]
         delivery=promises,  # type: ignore[arg-type]
         options=options or CatalogOptions(),

@@ -206,6 +206,7 @@ def test_errors_are_masked_and_coded(h: Harness, error: Exception, code: str, me
         ExplodingSource(h.service.source, error),  # type: ignore[arg-type]
         h.registry.cache(),
         h.registry.events(),
+        clock=h.registry.clock(),
         availability=h.service.availability,
         delivery=h.service.delivery,
     )
