@@ -149,19 +149,6 @@ def build_catalog(reg: Registry) -> CatalogService:
         clock=reg.clock(),
         availability=InventoryStockLevels(reg.inventory),
         delivery=SourcingPromises(reg.sourcing),
-        options=CatalogOptions(
-            max_cost=s.catalog_max_cost,
-            max_depth=s.catalog_max_depth,
-            default_enterprise=s.catalog_default_enterprise,
-            default_currency=s.catalog_default_currency,
-            persisted_query_ttl=s.catalog_persisted_query_ttl_seconds,
-            hub_catalog_updates=s.hub_catalog_updates,
-            service_id=s.service_id,
-        ),
-        ttls=CacheTtls(
-            products=s.catalog_cache_ttl_seconds,
-            taxonomy=s.catalog_cache_ttl_seconds,
-            lookups=s.catalog_cache_ttl_seconds,
-            availability=s.catalog_availability_ttl_seconds,
-        ),
+        options=CatalogOptions.from_settings(s),
+        ttls=CacheTtls.from_settings(s),
     )

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.catalog.model import Brand, Category, Product, Variant
 from shared.catalog.sources.port import CatalogSource
 from shared.catalog.stamps import read_stamp
 from shared.ports import Cache, Clock
+
+if TYPE_CHECKING:
+    from shared.settings import Settings
 
 PREFIX = "catalog:"
 
@@ -37,16 +40,32 @@ CATEGORIES_KEY = f"{PREFIX}categories"
 BRANDS_KEY = f"{PREFIX}brands"
 
 
+MISS_TTL_SECONDS = 60
+"""A slug or SKU the source does not know: long enough to absorb a crawler walking dead
+links, short enough for products created in commercetools (whose changes reach this app
+only through events) to show up soon."""
+
+
 @dataclass(frozen=True)
 class CacheTtls:
-    products: int = 3600
-    taxonomy: int = 3600
-    lookups: int = 3600
-    misses: int = 60
-    """A slug or SKU the source does not know: long enough to absorb a crawler walking
-    dead links, short enough for products created in commercetools (whose changes reach
-    this app only through events) to show up soon."""
-    availability: int = 30
+    """Lifetimes of the catalog's entries, in seconds. No defaults here: each lives once,
+    in ``Settings`` (or, for misses, above)."""
+
+    products: int
+    taxonomy: int
+    lookups: int
+    misses: int
+    availability: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CacheTtls:
+        return cls(
+            products=settings.catalog_cache_ttl_seconds,
+            taxonomy=settings.catalog_cache_ttl_seconds,
+            lookups=settings.catalog_cache_ttl_seconds,
+            misses=MISS_TTL_SECONDS,
+            availability=settings.catalog_availability_ttl_seconds,
+        )
 
 
 class CatalogCache:

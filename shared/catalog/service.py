@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from shared.catalog.cache import CacheTtls, CatalogCache, product_key
 from shared.catalog.graphql import execution as gx
@@ -30,6 +30,9 @@ from shared.events import EventEnvelope, new_event
 from shared.ports import Cache, Clock, EventPublisher
 from shared.preconditions import IfMatch
 
+if TYPE_CHECKING:
+    from shared.settings import Settings
+
 log = logging.getLogger("catalog.service")
 
 PRODUCT_CHANGED = "ProductChanged"
@@ -41,14 +44,29 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 
 @dataclass(frozen=True)
 class CatalogOptions:
-    max_cost: int = 1000
-    max_depth: int = 10
-    default_enterprise: str = "BEAUTY_US"
-    default_currency: str = "USD"
-    persisted_query_ttl: int = 30 * 86400
-    hub_catalog_updates: str = "product-catalog-updates"
-    service_id: str = "catalog"
-    scan: ScanLimits = field(default_factory=ScanLimits)
+    """The catalog's settings. No defaults here: each lives once, in ``Settings``."""
+
+    max_cost: int
+    max_depth: int
+    default_enterprise: str
+    default_currency: str
+    persisted_query_ttl: int
+    hub_catalog_updates: str
+    service_id: str
+    scan: ScanLimits
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CatalogOptions:
+        return cls(
+            max_cost=settings.catalog_max_cost,
+            max_depth=settings.catalog_max_depth,
+            default_enterprise=settings.catalog_default_enterprise,
+            default_currency=settings.catalog_default_currency,
+            persisted_query_ttl=settings.catalog_persisted_query_ttl_seconds,
+            hub_catalog_updates=settings.hub_catalog_updates,
+            service_id=settings.service_id,
+            scan=ScanLimits(),
+        )
 
 
 class CatalogService:
@@ -61,8 +79,8 @@ class CatalogService:
         clock: Clock,
         availability: AvailabilityLookup | None = None,
         delivery: DeliveryLookup | None = None,
-        options: CatalogOptions | None = None,
-        ttls: CacheTtls | None = None,
+        options: CatalogOptions,
+        ttls: CacheTtls,
     ) -> None:
         self.source = source
         self.cache = cache
@@ -70,8 +88,7 @@ class CatalogService:
         self.clock = clock
         self.availability = availability
         self.delivery = delivery
-        self.options = options or CatalogOptions()
-        ttls = ttls or CacheTtls()
+        self.options = options
         self.catalog = CatalogCache(cache, source, ttls, clock)
         self.stock = StockCache(cache, ttls.availability, clock)
         self.persisted = PersistedQueries(cache, self.options.persisted_query_ttl)

@@ -25,6 +25,7 @@ from tests.functions.catalog_helpers import Counting
 
 CLOCK = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 """Stands still: stamps still order (they are a sequence), and expiries are exact."""
+TTLS = CacheTtls(products=3600, taxonomy=3600, lookups=3600, misses=60, availability=30)
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def source(tmp_path: Path) -> Iterator[Counting]:
 
 
 def test_read_through_asks_the_source_once(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ids = ["prod-000001", "prod-000002", "nope"]
     first = catalog.get_products(ids)
     second = catalog.get_products(ids)
@@ -49,7 +50,7 @@ def test_read_through_asks_the_source_once(cache: Cache, source: Counting) -> No
 
 
 def test_an_older_version_never_overwrites_a_newer_one(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     v1 = build_product(1)
     v2 = v1.model_copy(update={"name": "Newer", "version": 2})
     assert catalog.put_product(v2) is True
@@ -61,7 +62,7 @@ def test_an_older_version_never_overwrites_a_newer_one(cache: Cache, source: Cou
 
 def test_put_products_guards_each_version_in_one_write(cache: Cache, source: Counting) -> None:
     counted = Counting(cache)
-    catalog = CatalogCache(counted, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(counted, source, TTLS, CLOCK)  # type: ignore[arg-type]
     one, two, three = build_product(1), build_product(2), build_product(3)
     assert catalog.put_product(one.model_copy(update={"name": "Newer", "version": 2})) is True
     assert catalog.put_product(three) is True
@@ -83,7 +84,7 @@ def test_put_products_guards_each_version_in_one_write(cache: Cache, source: Cou
 
 def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counting) -> None:
     counted = Counting(cache)
-    catalog = CatalogCache(counted, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(counted, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ids = [f"prod-00000{n}" for n in range(1, 7)]
     assert sorted(catalog.get_products(ids)) == ids
     assert StockCache(counted, 30, CLOCK).levels(Stock(), "E", ["A", "B", "C"]) == {
@@ -100,7 +101,7 @@ def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counting) 
 
 
 def test_refresh_evicts_what_the_source_lost(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ghost = build_product(99)
     catalog.put_product(ghost)
     assert catalog.refresh_product("prod-000099") is None
@@ -108,7 +109,7 @@ def test_refresh_evicts_what_the_source_lost(cache: Cache, source: Counting) -> 
 
 
 def test_slug_lookup_is_cached(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     slug = build_product(3).slug
     assert catalog.find_product_id(slug=slug) == "prod-000003"
     assert catalog.find_product_id(slug=slug) == "prod-000003"
@@ -118,7 +119,7 @@ def test_slug_lookup_is_cached(cache: Cache, source: Counting) -> None:
 @pytest.mark.parametrize("key", ["slug", "sku"])
 def test_an_unknown_slug_or_sku_is_asked_once(cache: Cache, source: Counting, key: str) -> None:
     """A crawler walking unknown URLs costs one source lookup per name, not one each."""
-    catalog = CatalogCache(cache, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     assert catalog.find_product_id(**{key: "nope"}) is None
     assert catalog.find_product_id(**{key: "nope"}) is None
     assert catalog.hazmat_skus(["nope"]) == frozenset()
@@ -127,7 +128,7 @@ def test_an_unknown_slug_or_sku_is_asked_once(cache: Cache, source: Counting, ke
 
 
 def test_a_product_written_here_replaces_cached_misses(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     new = build_product(42).model_copy(update={"version": 1})
     assert catalog.find_product_id(slug=new.slug) is None
     assert catalog.find_product_id(sku=new.skus[0]) is None
@@ -138,7 +139,7 @@ def test_a_product_written_here_replaces_cached_misses(cache: Cache, source: Cou
 
 
 def test_lookups_follow_products_refreshed_by_events(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     new = build_product(43)
     assert catalog.find_product_id(slug=new.slug) is None
     catalog.put_products([new], with_lookups=True)
@@ -147,7 +148,7 @@ def test_lookups_follow_products_refreshed_by_events(cache: Cache, source: Count
 
 
 def test_taxonomy_is_one_entry_each(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls(), CLOCK)  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     assert catalog.categories() == catalog.categories() == source.list_categories()
     assert catalog.brands() == catalog.brands()
     assert (source.calls["list_categories"], source.calls["list_brands"]) == (2, 1)

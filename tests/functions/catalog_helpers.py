@@ -16,6 +16,7 @@ from typing import Any
 import azure.functions as func
 
 from shared.bootstrap import Registry
+from shared.catalog.cache import CacheTtls
 from shared.catalog.demo.generator import iter_products
 from shared.catalog.demo.seed import seed_catalog_products
 from shared.catalog.lookups import DeliveryPromise, DeliveryQuery, StockLevel
@@ -142,7 +143,8 @@ def build_harness(
         clock=registry.clock(),
         availability=stock,  # type: ignore[arg-type]
         delivery=promises,  # type: ignore[arg-type]
-        options=options or CatalogOptions(),
+        options=options or CatalogOptions.from_settings(registry.settings),
+        ttls=CacheTtls.from_settings(registry.settings),
     )
     seed_catalog_products(service, count)
     registry.override(catalog=service)

@@ -66,7 +66,11 @@ def test_upsert_is_visible_to_the_next_query_and_announced(h: Harness) -> None:
     bus = h.registry.events()
     records = bus.read("product-catalog-updates", 0, 1000)  # type: ignore[attr-defined]
     changed = [r.body for r in records if r.body["subject"] == "prod-000001"]
-    assert [(e["eventType"], e["version"]) for e in changed][-1] == ("ProductChanged", 2)
+    assert [(e["eventType"], e["version"], e["serviceId"]) for e in changed][-1] == (
+        "ProductChanged",
+        2,
+        "commerce-functions",  # SERVICE_ID's default, as every context stamps it
+    )
 
 
 def test_media_come_in_sort_order_whatever_order_they_were_sent(h: Harness) -> None:

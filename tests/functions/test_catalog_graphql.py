@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -612,7 +613,10 @@ def test_sparse_in_stock_scan_is_bounded_and_resumes(registry: Registry) -> None
     h = build_harness(
         registry,
         COUNT,
-        CatalogOptions(scan=ScanLimits(chunk=10, chunks_per_page=2, count_candidates=50)),
+        replace(
+            CatalogOptions.from_settings(registry.settings),
+            scan=ScanLimits(chunk=10, chunks_per_page=2, count_candidates=50),
+        ),
     )
     h.memory_stock.levels = {
         sku: StockLevel("OUT_OF_STOCK", 0) for p in PRODUCTS for sku in p.skus

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ from tests.functions.catalog_helpers import Harness, build_harness, gql, http
 
 @pytest.fixture
 def h(registry: Registry) -> Iterator[Harness]:
-    yield build_harness(registry, 30, CatalogOptions(max_cost=250, max_depth=7))
+    options = CatalogOptions.from_settings(registry.settings)
+    yield build_harness(registry, 30, replace(options, max_cost=250, max_depth=7))
 
 
 def no_backend_calls(h: Harness) -> None:
@@ -209,6 +211,8 @@ def test_errors_are_masked_and_coded(h: Harness, error: Exception, code: str, me
         clock=h.registry.clock(),
         availability=h.service.availability,
         delivery=h.service.delivery,
+        options=h.service.options,
+        ttls=h.service.catalog.ttls,
     )
     h.registry.override(catalog=service)
     resp = http(
