@@ -77,11 +77,12 @@ class CatalogService:
         events: EventPublisher,
         *,
         clock: Clock,
-        availability: AvailabilityLookup | None = None,
-        delivery: DeliveryLookup | None = None,
         options: CatalogOptions,
         ttls: CacheTtls,
+        availability: AvailabilityLookup | None = None,
+        delivery: DeliveryLookup | None = None,
     ) -> None:
+        """``availability`` and ``delivery`` absent: those fields answer unavailable."""
         self.source = source
         self.cache = cache
         self.events = events
