@@ -21,7 +21,8 @@ from shared.catalog.model import (
 from shared.catalog.sources.stored import (
     BRANDS_PK,
     CATEGORIES_PK,
-    ProductEntry,
+    ProductHit,
+    ProductRecord,
     StoredBrand,
     StoredCategory,
     StoredProduct,
@@ -42,12 +43,10 @@ def search_words(text: str | None) -> list[str]:
     return [w for w in (text or "").lower().split() if w]
 
 
-def relevance(entry: ProductEntry, words: Sequence[str]) -> int:
+def relevance(hit: ProductHit, words: Sequence[str]) -> int:
     """Name hits weigh most, then brand, then description: what a shopper typed is
     most often part of the product name."""
-    name, brand, description = (
-        s.lower() for s in (entry.name, entry.brand_name, entry.description)
-    )
+    name, brand, description = (s.lower() for s in (hit.name, hit.brand_name, hit.description))
     return sum(3 * (w in name) + 2 * (w in brand) + (w in description) for w in words)
 
 
@@ -67,10 +66,12 @@ def _next_version(old: Taxon | None, new: Taxon) -> int | None:
 
 @dataclass(frozen=True)
 class _Shelves:
-    """The container's three kinds, and the product hits a search reads."""
+    """The container's three kinds; products as a write stores them, a read needs them
+    and a search reads them."""
 
     products: Documents[StoredProduct]
-    entries: Documents[ProductEntry]
+    records: Documents[ProductRecord]
+    hits: Documents[ProductHit]
     categories: Documents[StoredCategory]
     brands: Documents[StoredBrand]
 
@@ -88,7 +89,8 @@ class LocalCatalogSource:
             container = self._store.container(self._spec)
             self._shelves = _Shelves(
                 Documents(container, StoredProduct),
-                Documents(container, ProductEntry),
+                Documents(container, ProductRecord),
+                Documents(container, ProductHit),
                 Documents(container, StoredCategory),
                 Documents(container, StoredBrand),
             )
@@ -99,7 +101,7 @@ class LocalCatalogSource:
 
     # --- reads -----------------------------------------------------------------------
     def get_products(self, product_ids: Sequence[str]) -> list[Product]:
-        found = self.shelves.products.read_many([(pid, pid) for pid in product_ids])
+        found = self.shelves.records.read_many([(pid, pid) for pid in product_ids])
         by_id = {s.model.id: s.model.view() for s in found}
         return [by_id[p] for p in product_ids if p in by_id]
 
@@ -110,24 +112,24 @@ class LocalCatalogSource:
             where = Filter(P.skus, "array_contains", sku)
         else:
             return None
-        hits = self.shelves.entries.query(Query(filters=(where,), limit=1))
+        hits = self.shelves.hits.query(Query(filters=(where,), limit=1))
         return hits[0].model.id if hits else None
 
     def search_products(self, search: ProductSearch, *, offset: int, limit: int) -> SearchPage:
         filters = self._filters(search)
         words = search_words(search.text)
         if search.sort is ProductSort.RELEVANCE and words:
-            hits = [s.model for s in self.shelves.entries.query(Query(filters=filters))]
+            hits = [s.model for s in self.shelves.hits.query(Query(filters=filters))]
             ranked = sorted(hits, key=lambda h: (-relevance(h, words), h.id))
             ids = tuple(h.id for h in ranked)
             return SearchPage(product_ids=ids[offset : offset + limit], total=len(ids))
-        page = self.shelves.entries.query(
+        page = self.shelves.hits.query(
             Query(filters=filters, order_by=self._order(search), limit=limit, offset=offset)
         )
         return SearchPage(product_ids=tuple(s.model.id for s in page))
 
     def count_products(self, search: ProductSearch) -> int:
-        return self.shelves.entries.count(Query(filters=self._filters(search)))
+        return self.shelves.hits.count(Query(filters=self._filters(search)))
 
     def list_categories(self) -> list[Category]:
         found = self.shelves.categories.query(partition_key=CATEGORIES_PK)
@@ -212,11 +214,11 @@ class LocalCatalogSource:
     ) -> Product:
         """Read, check, write over the version read: a concurrent writer makes the write
         fail and the loop read again, so ``if_match`` is checked against what is replaced."""
-        docs = self.shelves.products
+        shelves = self.shelves
         pid = product.product_id
         brand_name = brands.get(product.brand_id or "", "")
         for _ in range(_WRITE_ATTEMPTS):
-            current = docs.get(pid, pid)
+            current = shelves.records.get(pid, pid)
             old = None if current is None else current.model.view()
             check_if_match(if_match, None if old is None else old.version, f"product {pid!r}")
             if old is not None and _content(old) == _content(product):
@@ -230,9 +232,9 @@ class LocalCatalogSource:
             stored = StoredProduct.of(new, brand_name, parents)
             try:
                 if current is None:
-                    docs.create(stored)
+                    shelves.products.create(stored)
                 else:
-                    docs.replace(stored, if_match=current.etag)
+                    shelves.products.replace(stored, if_match=current.etag)
                 return new
             except (Conflict, PreconditionFailed):
                 continue

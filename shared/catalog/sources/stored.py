@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import ClassVar, Literal
 
+from pydantic import ConfigDict
+
 from shared.catalog.model import (
     Attribute,
     Brand,
@@ -55,10 +57,15 @@ def ancestry(category_ids: Sequence[str], parents: Mapping[str, str | None]) -> 
     return tuple(path)
 
 
-class ProductEntry(StoredModel):
+class ProductHit(StoredModel):
     """A product document as a search reads it: its id and the text relevance weighs.
-    A page of hits is validated as this, not as whole products."""
 
+    Reads validate only what they use (a page of hits is not a page of products), and
+    never write back what they read, so they keep no other field either; the three
+    product models are one document, each a subset of the next.
+    """
+
+    model_config = ConfigDict(extra="ignore")
     DOC_TYPE: ClassVar[str | None] = "product"
 
     pk: str
@@ -68,7 +75,9 @@ class ProductEntry(StoredModel):
     description: str
 
 
-class StoredProduct(ProductEntry):
+class ProductRecord(ProductHit):
+    """A product document as a product read needs it: the storefront's product."""
+
     product_id: str
     slug: str
     status: ProductStatus
@@ -80,6 +89,32 @@ class StoredProduct(ProductEntry):
     created_date: datetime
     modified_date: datetime
     version: int
+
+    def view(self) -> Product:
+        """Built from fields this model has validated already: a page of products read
+        from the store is not validated twice."""
+        return Product.model_construct(
+            product_id=self.product_id,
+            name=self.name,
+            slug=self.slug,
+            description=self.description,
+            status=self.status,
+            brand_id=self.brand_id,
+            category_ids=self.category_ids,
+            attributes=self.attributes,
+            variants=self.variants,
+            media=self.media,
+            created_date=self.created_date,
+            modified_date=self.modified_date,
+            version=self.version,
+        )
+
+
+class StoredProduct(ProductRecord):
+    """The whole product document, as a write stores it."""
+
+    model_config = ConfigDict(extra="allow")
+
     sort_name: str
     """``name`` lower-cased, then the id: name order with a stable tie-break."""
     search_text: str
@@ -130,25 +165,6 @@ class StoredProduct(ProductEntry):
             max_price=high,
             created_key=f"{product.created_date.astimezone(UTC).isoformat()}|{pid}",
             price_key={cur: f"{c:012d}|{pid}" for cur, c in low.items()},
-        )
-
-    def view(self) -> Product:
-        """Built from fields this model has validated already: a page of products read
-        from the store is not validated twice."""
-        return Product.model_construct(
-            product_id=self.product_id,
-            name=self.name,
-            slug=self.slug,
-            description=self.description,
-            status=self.status,
-            brand_id=self.brand_id,
-            category_ids=self.category_ids,
-            attributes=self.attributes,
-            variants=self.variants,
-            media=self.media,
-            created_date=self.created_date,
-            modified_date=self.modified_date,
-            version=self.version,
         )
 
 
