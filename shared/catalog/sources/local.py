@@ -80,28 +80,28 @@ class LocalCatalogSource:
     def __init__(self, store: DocumentStore, container_name: str) -> None:
         self._store = store
         self._spec = container_spec(container_name)
-        self._shelves: _Shelves | None = None
+        self._opened: _Shelves | None = None
 
     @property
-    def shelves(self) -> _Shelves:
+    def _shelves(self) -> _Shelves:
         """Opened on first use: the store may create the container, which is I/O."""
-        if self._shelves is None:
+        if self._opened is None:
             container = self._store.container(self._spec)
-            self._shelves = _Shelves(
+            self._opened = _Shelves(
                 Documents(container, StoredProduct),
                 Documents(container, ProductRecord),
                 Documents(container, ProductHit),
                 Documents(container, StoredCategory),
                 Documents(container, StoredBrand),
             )
-        return self._shelves
+        return self._opened
 
     def check(self) -> str:
         return "local"
 
     # --- reads -----------------------------------------------------------------------
     def get_products(self, product_ids: Sequence[str]) -> list[Product]:
-        found = self.shelves.records.read_many([(pid, pid) for pid in product_ids])
+        found = self._shelves.records.read_many([(pid, pid) for pid in product_ids])
         by_id = {s.model.id: s.model.view() for s in found}
         return [by_id[p] for p in product_ids if p in by_id]
 
@@ -112,31 +112,31 @@ class LocalCatalogSource:
             where = Filter(P.skus, "array_contains", sku)
         else:
             return None
-        hits = self.shelves.hits.query(Query(filters=(where,), limit=1))
+        hits = self._shelves.hits.query(Query(filters=(where,), limit=1))
         return hits[0].model.id if hits else None
 
     def search_products(self, search: ProductSearch, *, offset: int, limit: int) -> SearchPage:
         filters = self._filters(search)
         words = search_words(search.text)
         if search.sort is ProductSort.RELEVANCE and words:
-            hits = [s.model for s in self.shelves.hits.query(Query(filters=filters))]
+            hits = [s.model for s in self._shelves.hits.query(Query(filters=filters))]
             ranked = sorted(hits, key=lambda h: (-relevance(h, words), h.id))
             ids = tuple(h.id for h in ranked)
             return SearchPage(product_ids=ids[offset : offset + limit], total=len(ids))
-        page = self.shelves.hits.query(
+        page = self._shelves.hits.query(
             Query(filters=filters, order_by=self._order(search), limit=limit, offset=offset)
         )
         return SearchPage(product_ids=tuple(s.model.id for s in page))
 
     def count_products(self, search: ProductSearch) -> int:
-        return self.shelves.hits.count(Query(filters=self._filters(search)))
+        return self._shelves.hits.count(Query(filters=self._filters(search)))
 
     def list_categories(self) -> list[Category]:
-        found = self.shelves.categories.query(partition_key=CATEGORIES_PK)
+        found = self._shelves.categories.query(partition_key=CATEGORIES_PK)
         return sorted((s.model.view() for s in found), key=lambda c: (c.sort_order, c.category_id))
 
     def list_brands(self) -> list[Brand]:
-        found = self.shelves.brands.query(partition_key=BRANDS_PK)
+        found = self._shelves.brands.query(partition_key=BRANDS_PK)
         return sorted((s.model.view() for s in found), key=lambda b: (b.name, b.brand_id))
 
     @staticmethod
@@ -170,7 +170,7 @@ class LocalCatalogSource:
 
     # --- writes ----------------------------------------------------------------------
     def upsert_categories(self, categories: Sequence[Category]) -> None:
-        docs = self.shelves.categories
+        docs = self._shelves.categories
         existing = {s.model.id: s.model.view() for s in docs.query(partition_key=CATEGORIES_PK)}
         for category in categories:
             version = _next_version(existing.get(category.category_id), category)
@@ -178,7 +178,7 @@ class LocalCatalogSource:
                 docs.upsert(StoredCategory.of(category, version))
 
     def upsert_brands(self, brands: Sequence[Brand]) -> None:
-        docs = self.shelves.brands
+        docs = self._shelves.brands
         existing = {s.model.id: s.model.view() for s in docs.query(partition_key=BRANDS_PK)}
         for brand in brands:
             version = _next_version(existing.get(brand.brand_id), brand)
@@ -214,7 +214,7 @@ class LocalCatalogSource:
     ) -> Product:
         """Read, check, write over the version read: a concurrent writer makes the write
         fail and the loop read again, so ``if_match`` is checked against what is replaced."""
-        shelves = self.shelves
+        shelves = self._shelves
         pid = product.product_id
         brand_name = brands.get(product.brand_id or "", "")
         for _ in range(_WRITE_ATTEMPTS):
