@@ -37,8 +37,8 @@ import function_app
 from shared import bootstrap
 from shared.bootstrap import Registry
 from shared.catalog.cache import product_key
-from shared.catalog.demo import seed_catalog_products
-from shared.catalog.generator import demo_skus, iter_products
+from shared.catalog.demo.generator import demo_skus, iter_products
+from shared.catalog.demo.seed import seed_catalog_products
 from shared.catalog.stock import availability_key, enterprise_mark_key, sku_mark_key
 from shared.inventory.demo import seed_inventory_data
 from shared.settings import Settings

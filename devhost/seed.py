@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from devhost.progress import Progress
 from shared.bootstrap import Registry
-from shared.catalog.demo import seed_catalog
-from shared.catalog.generator import demo_skus
+from shared.catalog.demo.generator import demo_skus
+from shared.catalog.demo.seed import seed_catalog
 from shared.confighub.demo import seed_confighub
 from shared.inventory.demo import seed_inventory
 from shared.sourcing.demo import seed_sourcing

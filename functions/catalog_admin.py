@@ -1,7 +1,9 @@
 """Admin upsert of a product in the local catalog (``Catalog.Admin``).
 
-``If-Match`` carries the product version the caller last read; without it the write
-still cannot lose a concurrent update (the store write is conditional), it just wins.
+``If-Match`` carries the product's ETag the caller last read (the module docstring of
+``_http.py`` has the one rule); without it the write still cannot lose a concurrent
+update (the store write is conditional), it just wins. The reply's ``ETag`` is the saved
+version.
 """
 
 from __future__ import annotations
@@ -25,10 +27,9 @@ class ProductRoute(RequestModel):
 @bp.route(route="products/{productId}", methods=["PUT"], auth_level=func.AuthLevel.FUNCTION)
 @endpoint(body=ProductDraft, route=ProductRoute, roles=[CATALOG_ADMIN])
 def put_product(call: Call[ProductDraft, None, ProductRoute]) -> Reply:
-    if_match = (call.header("If-Match") or "").strip('"') or None
     saved = (
         bootstrap.registry()
         .catalog()
-        .upsert_product(call.route.product_id, call.body, if_match=if_match)
+        .upsert_product(call.route.product_id, call.body, if_match=call.if_match())
     )
-    return Reply(200, saved, headers={"ETag": f'"{saved.version}"'})
+    return Reply(200, saved, etag=saved.version)

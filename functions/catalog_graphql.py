@@ -4,11 +4,17 @@ GET answers persisted queries (``extensions`` with a sha256 hash) and plain quer
 serves the GraphiQL explorer when no query is given and ``CATALOG_GRAPHIQL_ENABLED``.
 GET runs queries only, so a link can never trigger a mutation: a mutation sent by GET
 is a 405 naming POST.
+
+The catalog answers in GraphQL terms (an ``Outcome`` and a body); the statuses are
+GraphQL over HTTP's, chosen here: a request that ran is 200 even with field errors, one
+refused before anything ran is 400, and ``PersistedQueryNotFound`` is 200 because Apollo
+clients read it from a successful response before sending the query text.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import azure.functions as func
@@ -16,10 +22,17 @@ from pydantic import ConfigDict, field_validator
 
 from functions._http import Call, QueryModel, Reply, endpoint
 from shared import bootstrap
-from shared.catalog.model import GraphQLRequest
+from shared.catalog.graphql.messages import GraphQLRequest, Outcome
 from shared.errors import BadRequest
 
 bp = func.Blueprint()
+
+STATUS_BY_OUTCOME: Mapping[Outcome, int] = {
+    Outcome.EXECUTED: 200,
+    Outcome.REFUSED: 400,
+    Outcome.PERSISTED_QUERY_NOT_FOUND: 200,
+    Outcome.METHOD_NOT_ALLOWED: 405,
+}
 
 
 class GraphQLQueryString(QueryModel):
@@ -58,4 +71,5 @@ def graphql(call: Call[GraphQLRequest | None, GraphQLQueryString, None]) -> Repl
         answer = registry.catalog().execute_query(request, queries_only=True)
     else:
         answer = registry.catalog().execute_query(call.body or GraphQLRequest())
-    return Reply(answer.status, answer.body, headers=answer.headers)
+    allow = {"Allow": "POST"} if answer.outcome is Outcome.METHOD_NOT_ALLOWED else {}
+    return Reply(STATUS_BY_OUTCOME[answer.outcome], answer.body, headers=allow)

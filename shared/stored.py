@@ -9,7 +9,7 @@ through a ``Documents[M]``, which reads and writes models instead of dicts:
 - ``paths(M)`` names fields by their Python names and answers the stored path (the
   field's alias), so patches, filters and sort orders never spell a stored name;
 - a container that holds several kinds (``docType``) is scoped per kind: a query through
-  ``Documents[M]`` sees only documents of that kind.
+  ``Documents[M]`` sees only documents of that kind, and a read by id finds none of another.
 
 Stored models keep fields they do not declare (``extra="allow"``): a document written by a
 newer version of the app survives a replace by an older one.
@@ -121,9 +121,10 @@ class Documents(Generic[M]):
         self._container = container
         self._model = model
         self._kind: tuple[Filter, ...] = ()
+        self._kind_path = ""
         if model.DOC_TYPE is not None:
-            field = model.model_fields["doc_type"]
-            self._kind = (Filter(field.alias or "doc_type", "=", model.DOC_TYPE),)
+            self._kind_path = model.model_fields["doc_type"].alias or "doc_type"
+            self._kind = (Filter(self._kind_path, "=", model.DOC_TYPE),)
 
     @property
     def name(self) -> str:
@@ -139,12 +140,13 @@ class Documents(Generic[M]):
     # --- reads -----------------------------------------------------------------------
     def get(self, id: str, partition_key: Any) -> Stored[M] | None:
         try:
-            return self.load(self._container.read(id, partition_key))
+            doc = self._container.read(id, partition_key)
         except NotFound:
             return None
+        return self.load(doc) if self._of_kind(doc) else None
 
     def read_many(self, keys: Sequence[tuple[str, Any]]) -> list[Stored[M]]:
-        return self.load_many(self._container.read_many(keys))
+        return self.load_many(d for d in self._container.read_many(keys) if self._of_kind(d))
 
     def query(
         self,
@@ -216,6 +218,9 @@ class Documents(Generic[M]):
 
     def delete(self, id: str, partition_key: Any, *, if_match: str | None = None) -> None:
         self._container.delete(id, partition_key, if_match=if_match)
+
+    def _of_kind(self, doc: Document) -> bool:
+        return not self._kind or doc.get(self._kind_path) == self._model.DOC_TYPE
 
     def _scoped(self, query: Query) -> Query:
         if not self._kind:

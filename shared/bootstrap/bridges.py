@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from shared.catalog.source import DeliveryPromise, DeliveryQuery, StockLevel
+from shared.catalog.lookups import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.errors import BadRequest
 from shared.inventory.model import AvailabilityView, ItemAvailability, ShipNode
 from shared.inventory.rules import capped_view

@@ -18,7 +18,7 @@ from shared.ports import Cache, Clock, DocumentStore, EventPublisher, TokenVerif
 
 if TYPE_CHECKING:
     from shared.catalog.service import CatalogService
-    from shared.catalog.source import CatalogSource
+    from shared.catalog.sources.port import CatalogSource
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
     from shared.settings import Settings

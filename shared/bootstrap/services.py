@@ -15,7 +15,7 @@ from shared.errors import ConfigurationError
 if TYPE_CHECKING:
     from shared.bootstrap.registry import Registry
     from shared.catalog.service import CatalogService
-    from shared.catalog.source import CatalogSource
+    from shared.catalog.sources.port import CatalogSource
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
     from shared.sourcing.service import SourcingService
@@ -80,7 +80,9 @@ def build_inventory(reg: Registry) -> InventoryService:
         clock,
     )
     supply_cache = SupplyCache(repo, cache, s.inventory_cache_ttl_seconds)
-    changes = StockChanges(supply_cache, StockMarks(cache, s.catalog_availability_ttl_seconds))
+    changes = StockChanges(
+        supply_cache, StockMarks(cache, s.catalog_availability_ttl_seconds, clock)
+    )
     nodes = ShipNodes(
         repo,
         cache,
@@ -147,11 +149,11 @@ def build_sourcing(reg: Registry) -> SourcingService:
 def build_catalog_source(reg: Registry) -> CatalogSource:
     s = reg.settings
     if not s.ctp_project_key:
-        from shared.catalog.local_source import LocalCatalogSource
+        from shared.catalog.sources.local import LocalCatalogSource
 
         return LocalCatalogSource(reg.documents(), s.cosmos_container_products)
     from shared.adapters.commercetools import CommercetoolsClient
-    from shared.catalog.commercetools_source import CommercetoolsSource
+    from shared.catalog.sources.commercetools import CommercetoolsSource
 
     if not s.ctp_client_id or s.ctp_client_secret is None:
         raise ConfigurationError(
@@ -183,21 +185,9 @@ def build_catalog(reg: Registry) -> CatalogService:
         reg.catalog_source(),
         reg.cache(),
         reg.events(),
+        clock=reg.clock(),
         availability=InventoryStockLevels(reg.inventory),
         delivery=SourcingPromises(reg.sourcing),
-        options=CatalogOptions(
-            max_cost=s.catalog_max_cost,
-            max_depth=s.catalog_max_depth,
-            default_enterprise=s.catalog_default_enterprise,
-            default_currency=s.catalog_default_currency,
-            persisted_query_ttl=s.catalog_persisted_query_ttl_seconds,
-            hub_catalog_updates=s.hub_catalog_updates,
-            service_id=s.service_id,
-        ),
-        ttls=CacheTtls(
-            products=s.catalog_cache_ttl_seconds,
-            taxonomy=s.catalog_cache_ttl_seconds,
-            lookups=s.catalog_cache_ttl_seconds,
-            availability=s.catalog_availability_ttl_seconds,
-        ),
+        options=CatalogOptions.from_settings(s),
+        ttls=CacheTtls.from_settings(s),
     )

@@ -3,21 +3,23 @@
 Products are guarded by their own version: a reader that fetched version 4 can never
 overwrite the version 5 an admin write or an event refresh put there. Lists (categories,
 brands) and lookups have no single version, so their entries carry the instant the
-backend read began: a read that started earlier always loses to one that started later.
-Availability has its own module (``stock.py``) with the same stamps.
+backend read began (``stamps.py``): a read that started earlier always loses to one that
+started later. Availability has its own module (``stock.py``) with the same stamps.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.catalog.model import Brand, Category, Product, Variant
-from shared.catalog.source import CatalogSource
-from shared.ports import Cache
+from shared.catalog.sources.port import CatalogSource
+from shared.catalog.stamps import read_stamp
+from shared.ports import Cache, Clock
+
+if TYPE_CHECKING:
+    from shared.settings import Settings
 
 PREFIX = "catalog:"
 
@@ -38,37 +40,40 @@ CATEGORIES_KEY = f"{PREFIX}categories"
 BRANDS_KEY = f"{PREFIX}brands"
 
 
-_last_stamp = 0
-_stamp_lock = threading.Lock()
-
-
-def read_stamp() -> int:
-    """Version for entries without one of their own: when the backend read began (µs).
-    Strictly increasing within a process, so two events a microsecond apart (a write's
-    mark, the next read) still order."""
-    global _last_stamp
-    with _stamp_lock:
-        _last_stamp = max(time.time_ns() // 1000, _last_stamp + 1)
-        return _last_stamp
+MISS_TTL_SECONDS = 60
+"""A slug or SKU the source does not know: long enough to absorb a crawler walking dead
+links, short enough for products created in commercetools (whose changes reach this app
+only through events) to show up soon."""
 
 
 @dataclass(frozen=True)
 class CacheTtls:
-    products: int = 3600
-    taxonomy: int = 3600
-    lookups: int = 3600
-    misses: int = 60
-    """A slug or SKU the source does not know: long enough to absorb a crawler walking
-    dead links, short enough for products created in commercetools (whose changes reach
-    this app only through events) to show up soon."""
-    availability: int = 30
+    """Lifetimes of the catalog's entries, in seconds. No defaults here: each lives once,
+    in ``Settings`` (or, for misses, above)."""
+
+    products: int
+    taxonomy: int
+    lookups: int
+    misses: int
+    availability: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CacheTtls:
+        return cls(
+            products=settings.catalog_cache_ttl_seconds,
+            taxonomy=settings.catalog_cache_ttl_seconds,
+            lookups=settings.catalog_cache_ttl_seconds,
+            misses=MISS_TTL_SECONDS,
+            availability=settings.catalog_availability_ttl_seconds,
+        )
 
 
 class CatalogCache:
-    def __init__(self, cache: Cache, source: CatalogSource, ttls: CacheTtls) -> None:
+    def __init__(self, cache: Cache, source: CatalogSource, ttls: CacheTtls, clock: Clock) -> None:
         self.cache = cache
         self.source = source
         self.ttls = ttls
+        self.clock = clock
 
     # --- products --------------------------------------------------------------------
     def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
@@ -108,7 +113,7 @@ class CatalogCache:
             self.ttls.products,
         )
         if with_lookups:
-            stamp = read_at or read_stamp()
+            stamp = read_at or read_stamp(self.clock)
             lookups = {slug_key(p.slug): (p.product_id, stamp) for p in products} | {
                 sku_key(s): (p.product_id, stamp) for p in products for s in p.skus
             }
@@ -147,7 +152,7 @@ class CatalogCache:
 
     def _lookup_source(self, key: str, *, slug: str | None, sku: str | None) -> str | None:
         """The answer is cached either way; a miss as ``""`` for ``ttls.misses``."""
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         found = self.source.find_product_id(slug=slug, sku=sku)
         ttl = self.ttls.lookups if found is not None else self.ttls.misses
         self.cache.set_if_newer(key, found or "", stamp, ttl)
@@ -185,7 +190,7 @@ class CatalogCache:
         return self.refresh_categories()
 
     def refresh_categories(self) -> list[Category]:
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         items = self.source.list_categories()
         self.cache.set_if_newer(CATEGORIES_KEY, _dump(items), stamp, self.ttls.taxonomy)
         return items
@@ -197,7 +202,7 @@ class CatalogCache:
         return self.refresh_brands()
 
     def refresh_brands(self) -> list[Brand]:
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         items = self.source.list_brands()
         self.cache.set_if_newer(BRANDS_KEY, _dump(items), stamp, self.ttls.taxonomy)
         return items

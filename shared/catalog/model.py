@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from pydantic import ConfigDict, Field, field_serializer, model_validator
 
@@ -145,13 +144,6 @@ class SearchPage(CatalogModel):
     product_ids: tuple[str, ...]
     total: int | None = None
     """Set when the source had it for free; else ask ``count_products``."""
-
-
-class GraphQLRequest(CatalogModel):
-    query: str | None = None
-    variables: dict[str, Any] | None = None
-    operation_name: str | None = None
-    extensions: dict[str, Any] | None = None
 
 
 class ProductDraft(CatalogModel):

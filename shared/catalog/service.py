@@ -10,28 +10,28 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError, OperationType
-
-from shared.catalog import graphql_exec as gx
-from shared.catalog.cache import CacheTtls, CatalogCache, product_key, read_stamp
-from shared.catalog.listing import ScanLimits
-from shared.catalog.loaders import RequestLoaders, ShoppingContext
-from shared.catalog.model import GraphQLRequest, Product, ProductDraft
-from shared.catalog.resolvers_query import RequestContext
-from shared.catalog.source import (
-    AvailabilityLookup,
-    CatalogSource,
-    DeliveryLookup,
-    WritableCatalogSource,
-)
+from shared.catalog.cache import CacheTtls, CatalogCache, product_key
+from shared.catalog.graphql import execution as gx
+from shared.catalog.graphql.listing import ScanLimits
+from shared.catalog.graphql.loaders import RequestLoaders, ShoppingContext
+from shared.catalog.graphql.messages import GraphQLRequest, GraphQLResult, refused
+from shared.catalog.graphql.persisted import PersistedQueries
+from shared.catalog.graphql.resolvers_query import RequestContext
+from shared.catalog.lookups import AvailabilityLookup, DeliveryLookup
+from shared.catalog.model import Product, ProductDraft
+from shared.catalog.sources.port import CatalogSource, WritableCatalogSource
+from shared.catalog.stamps import read_stamp
 from shared.catalog.stock import StockCache
-from shared.errors import BadRequest, Conflict, RuleViolation
+from shared.errors import Conflict, RuleViolation
 from shared.events import EventEnvelope, new_event
-from shared.ports import Cache, EventPublisher
+from shared.ports import Cache, Clock, EventPublisher
+from shared.preconditions import IfMatch
+
+if TYPE_CHECKING:
+    from shared.settings import Settings
 
 log = logging.getLogger("catalog.service")
 
@@ -39,20 +39,34 @@ PRODUCT_CHANGED = "ProductChanged"
 CATEGORIES_CHANGED = "CategoriesChanged"
 BRANDS_CHANGED = "BrandsChanged"
 INVENTORY_CHANGED = "InventoryChanged"
-PERSISTED_PREFIX = "catalog:pq:"
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
 class CatalogOptions:
-    max_cost: int = 1000
-    max_depth: int = 10
-    default_enterprise: str = "BEAUTY_US"
-    default_currency: str = "USD"
-    persisted_query_ttl: int = 30 * 86400
-    hub_catalog_updates: str = "product-catalog-updates"
-    service_id: str = "catalog"
-    scan: ScanLimits = field(default_factory=ScanLimits)
+    """The catalog's settings. No defaults here: each lives once, in ``Settings``."""
+
+    max_cost: int
+    max_depth: int
+    default_enterprise: str
+    default_currency: str
+    persisted_query_ttl: int
+    hub_catalog_updates: str
+    service_id: str
+    scan: ScanLimits
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CatalogOptions:
+        return cls(
+            max_cost=settings.catalog_max_cost,
+            max_depth=settings.catalog_max_depth,
+            default_enterprise=settings.catalog_default_enterprise,
+            default_currency=settings.catalog_default_currency,
+            persisted_query_ttl=settings.catalog_persisted_query_ttl_seconds,
+            hub_catalog_updates=settings.hub_catalog_updates,
+            service_id=settings.service_id,
+            scan=ScanLimits(),
+        )
 
 
 class CatalogService:
@@ -62,20 +76,23 @@ class CatalogService:
         cache: Cache,
         events: EventPublisher,
         *,
+        clock: Clock,
+        options: CatalogOptions,
+        ttls: CacheTtls,
         availability: AvailabilityLookup | None = None,
         delivery: DeliveryLookup | None = None,
-        options: CatalogOptions | None = None,
-        ttls: CacheTtls | None = None,
     ) -> None:
+        """``availability`` and ``delivery`` absent: those fields answer unavailable."""
         self.source = source
         self.cache = cache
         self.events = events
+        self.clock = clock
         self.availability = availability
         self.delivery = delivery
-        self.options = options or CatalogOptions()
-        ttls = ttls or CacheTtls()
-        self.catalog = CatalogCache(cache, source, ttls)
-        self.stock = StockCache(cache, ttls.availability)
+        self.options = options
+        self.catalog = CatalogCache(cache, source, ttls, clock)
+        self.stock = StockCache(cache, ttls.availability, clock)
+        self.persisted = PersistedQueries(cache, self.options.persisted_query_ttl)
 
     # --- GraphQL ---------------------------------------------------------------------
     @staticmethod
@@ -84,91 +101,48 @@ class CatalogService:
 
     def execute_query(
         self, request: GraphQLRequest, *, queries_only: bool = False
-    ) -> gx.GraphQLResponse:
-        try:
-            query = self._query_text(request)
-        except _Reply as reply:
-            return reply.response
-        if len(query) > gx.MAX_QUERY_CHARS:
-            return gx.GraphQLResponse(
-                400,
-                gx.error_body(
-                    f"the query exceeds {gx.MAX_QUERY_CHARS} characters", "QUERY_TOO_LARGE"
-                ),
-            )
+    ) -> GraphQLResult:
+        """``queries_only``: the request may not run a mutation (it came by GET)."""
+        text = self.persisted.query_text(request)
+        if isinstance(text, GraphQLResult):
+            return text
+        prepared = gx.prepare(text, request.operation_name)
+        if isinstance(prepared, GraphQLResult):
+            return prepared
+        if queries_only and prepared.is_mutation:
+            return gx.mutation_refused()
         schema = gx.executable_schema()
-        try:
-            document = gx.parse_document(query)
-        except GraphQLError as error:
-            formatted = gx.format_error(error)
-            formatted["extensions"]["code"] = "GRAPHQL_PARSE_FAILED"
-            return gx.GraphQLResponse(400, {"errors": [formatted]})
-        variables = request.variables or {}
-        operation = gx.find_operation(document, request.operation_name)
-        if queries_only and operation is not None and operation.operation is OperationType.MUTATION:
-            return gx.mutation_on_get()
-        try:
-            shopping = self.shopping_context(gx.context_arguments(schema, operation, variables))
-        except BadRequest as error:
-            return gx.GraphQLResponse(400, gx.error_body(error.message, error.code))
+        arguments = gx.context_arguments(schema, prepared.operation, request.variables or {})
+        shopping = self.shopping_context(arguments)
+        if isinstance(shopping, GraphQLResult):
+            return shopping
         loaders = RequestLoaders(
             self.catalog, self.stock, shopping, self.availability, self.delivery
         )
         context = RequestContext(source=self.source, loaders=loaders, scan=self.options.scan)
         return gx.execute(
             schema,
-            document,
-            request.model_copy(update={"query": query}),
+            prepared.document,
+            request.model_copy(update={"query": text}),
             context,
             max_cost=self.options.max_cost,
             max_depth=self.options.max_depth,
         )
 
-    def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext:
+    def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext | GraphQLResult:
         """A currency that is not a code would silently null every price; say so."""
         currency = str(arguments.get("currency") or self.options.default_currency).upper()
         if not _CURRENCY.fullmatch(currency):
-            raise BadRequest(
+            return refused(
                 "@inContext currency must be an ISO 4217 code such as USD, "
                 f"got {arguments.get('currency')!r}",
-                code="INVALID_ARGUMENT",
+                "INVALID_ARGUMENT",
             )
         return ShoppingContext(
             enterprise=str(arguments.get("enterprise") or self.options.default_enterprise),
             currency=currency,
             postal_code=arguments.get("postalCode") or None,
         )
-
-    def _query_text(self, request: GraphQLRequest) -> str:
-        """Automatic persisted queries: a known hash stands in for the query text."""
-        persisted = (request.extensions or {}).get("persistedQuery")
-        if persisted is None:
-            if not request.query:
-                raise _Reply(400, gx.error_body("a query is required", "QUERY_REQUIRED"))
-            return request.query
-        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-        if not isinstance(digest, str) or persisted.get("version", 1) != 1:
-            raise _Reply(
-                400,
-                gx.error_body(
-                    "persistedQuery needs version 1 and a sha256Hash", "PERSISTED_QUERY_INVALID"
-                ),
-            )
-        key = PERSISTED_PREFIX + digest.lower()
-        if request.query:
-            if gx.persisted_query_hash(request.query) != digest.lower():
-                raise _Reply(
-                    400,
-                    gx.error_body(
-                        "provided sha256Hash does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
-                    ),
-                )
-            self.cache.set(key, request.query, self.options.persisted_query_ttl)
-            return request.query
-        stored = self.cache.get(key)
-        if not isinstance(stored, str):
-            raise _Reply(200, gx.error_body("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"))
-        return stored
 
     # --- for other contexts ----------------------------------------------------------
     def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
@@ -178,7 +152,7 @@ class CatalogService:
 
     # --- admin writes ----------------------------------------------------------------
     def upsert_product(
-        self, product_id: str, draft: ProductDraft, *, if_match: str | None = None
+        self, product_id: str, draft: ProductDraft, *, if_match: IfMatch | None = None
     ) -> Product:
         source = self.source
         if not isinstance(source, WritableCatalogSource):
@@ -201,7 +175,7 @@ class CatalogService:
                     code="SKU_TAKEN",
                     details={"sku": sku, "productId": owner},
                 )
-        product = draft.to_product(product_id, datetime.now(UTC))
+        product = draft.to_product(product_id, self.clock.now())
         saved = source.upsert_product(product, if_match=if_match)
         self.catalog.put_product(saved, with_lookups=True)
         self.publish_product_changes([saved])
@@ -255,7 +229,7 @@ class CatalogService:
         ]
         if not stale:
             return 0
-        read_at = read_stamp()
+        read_at = read_stamp(self.clock)
         found = self.source.get_products(stale)
         self.catalog.put_products(found, with_lookups=True, read_at=read_at)
         gone = set(stale) - {p.product_id for p in found}
@@ -279,9 +253,3 @@ class CatalogService:
             self.stock.refresh_held(self.availability, enterprise, sorted(skus))
             for enterprise, skus in by_enterprise.items()
         )
-
-
-class _Reply(Exception):
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(status)
-        self.response = gx.GraphQLResponse(status, body)

@@ -19,13 +19,13 @@ it): its entry is kept no longer than that, and not trusted past it.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from shared.catalog.cache import PREFIX, read_stamp
-from shared.catalog.source import AvailabilityLookup, StockLevel
-from shared.ports import Cache
+from shared.catalog.cache import PREFIX
+from shared.catalog.lookups import AvailabilityLookup, StockLevel
+from shared.catalog.stamps import read_stamp
+from shared.ports import Cache, Clock
 
 MARK_GRACE_SECONDS = 300
 """How much longer than an entry a mark lives: an entry written by a reader that began
@@ -48,9 +48,10 @@ def enterprise_mark_key(enterprise: str) -> str:
 class StockMarks:
     """What inventory's write paths call, after their own write and cache delete."""
 
-    def __init__(self, cache: Cache, availability_ttl: int) -> None:
+    def __init__(self, cache: Cache, availability_ttl: int, clock: Clock) -> None:
         self.cache = cache
         self.availability_ttl = availability_ttl
+        self.clock = clock
 
     @property
     def ttl(self) -> int:
@@ -61,7 +62,7 @@ class StockMarks:
         copy (TTL 0)."""
         if self.availability_ttl <= 0 or not skus:
             return
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         self.cache.set_many_if_newer(
             {sku_mark_key(s): (stamp, stamp) for s in dict.fromkeys(skus)}, self.ttl
         )
@@ -70,14 +71,15 @@ class StockMarks:
         """A ship node changed: every SKU of the enterprise may read differently."""
         if self.availability_ttl <= 0:
             return
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         self.cache.set_if_newer(enterprise_mark_key(enterprise), stamp, stamp, self.ttl)
 
 
 class StockCache:
-    def __init__(self, cache: Cache, ttl: int) -> None:
+    def __init__(self, cache: Cache, ttl: int, clock: Clock) -> None:
         self.cache = cache
         self.ttl = ttl
+        self.clock = clock
 
     def levels(
         self, lookup: AvailabilityLookup, enterprise: str, skus: Sequence[str]
@@ -102,7 +104,7 @@ class StockCache:
     ) -> dict[str, StockLevel | None]:
         """Ask inventory and store what it said, stamped with when the read began (an
         older reader's write loses, and so does any read older than a mark)."""
-        stamp = read_stamp()
+        stamp = read_stamp(self.clock)
         fetched: Mapping[str, StockLevel] = lookup.get_stock_levels(enterprise, skus)
         out: dict[str, StockLevel | None] = {sku: fetched.get(sku) for sku in skus}
         if out and self.ttl > 0:
@@ -126,7 +128,7 @@ class StockCache:
         if lasting:
             self.cache.set_many_if_newer(lasting, self.ttl)
         if ending:
-            left = math.ceil(min(ends) - time.time())
+            left = math.ceil(min(ends) - self.clock.time())
             self.cache.set_many_if_newer(ending, max(1, min(self.ttl, left)))
 
     def refresh_held(self, lookup: AvailabilityLookup, enterprise: str, skus: Sequence[str]) -> int:
@@ -145,7 +147,7 @@ class StockCache:
         mark_keys = [sku_mark_key(s) for s in skus]
         hits = self.cache.get_many([*entry_keys, *mark_keys, enterprise_mark_key(enterprise)])
         floor = _stamp(hits.get(enterprise_mark_key(enterprise)))
-        now = time.time()
+        now = self.clock.time()
         levels: dict[str, StockLevel | None] = {}
         for sku, entry_key, mark_key in zip(skus, entry_keys, mark_keys, strict=True):
             entry = hits.get(entry_key)

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from shared.adapters.clock import ManualClock
 from shared.adapters.documents_embedded import EmbeddedDocumentStore
 from shared.catalog.cache import CacheTtls, CatalogCache, product_key
-from shared.catalog.generator import build_brands, build_categories, build_product, iter_products
-from shared.catalog.local_source import LocalCatalogSource
-from shared.catalog.source import StockLevel
+from shared.catalog.demo.generator import (
+    build_brands,
+    build_categories,
+    build_product,
+    iter_products,
+)
+from shared.catalog.lookups import StockLevel
+from shared.catalog.sources.local import LocalCatalogSource
 from shared.catalog.stock import MARK_GRACE_SECONDS, StockCache, StockMarks
 from shared.ports import Cache
 from tests.functions.catalog_helpers import Counting
+
+CLOCK = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+"""Stands still: stamps still order (they are a sequence), and expiries are exact."""
+TTLS = CacheTtls(products=3600, taxonomy=3600, lookups=3600, misses=60, availability=30)
 
 
 @pytest.fixture
@@ -30,7 +40,7 @@ def source(tmp_path: Path) -> Iterator[Counting]:
 
 
 def test_read_through_asks_the_source_once(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ids = ["prod-000001", "prod-000002", "nope"]
     first = catalog.get_products(ids)
     second = catalog.get_products(ids)
@@ -40,7 +50,7 @@ def test_read_through_asks_the_source_once(cache: Cache, source: Counting) -> No
 
 
 def test_an_older_version_never_overwrites_a_newer_one(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     v1 = build_product(1)
     v2 = v1.model_copy(update={"name": "Newer", "version": 2})
     assert catalog.put_product(v2) is True
@@ -52,7 +62,7 @@ def test_an_older_version_never_overwrites_a_newer_one(cache: Cache, source: Cou
 
 def test_put_products_guards_each_version_in_one_write(cache: Cache, source: Counting) -> None:
     counted = Counting(cache)
-    catalog = CatalogCache(counted, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(counted, source, TTLS, CLOCK)  # type: ignore[arg-type]
     one, two, three = build_product(1), build_product(2), build_product(3)
     assert catalog.put_product(one.model_copy(update={"name": "Newer", "version": 2})) is True
     assert catalog.put_product(three) is True
@@ -74,10 +84,10 @@ def test_put_products_guards_each_version_in_one_write(cache: Cache, source: Cou
 
 def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counting) -> None:
     counted = Counting(cache)
-    catalog = CatalogCache(counted, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(counted, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ids = [f"prod-00000{n}" for n in range(1, 7)]
     assert sorted(catalog.get_products(ids)) == ids
-    assert StockCache(counted, 30).levels(Stock(), "E", ["A", "B", "C"]) == {
+    assert StockCache(counted, 30, CLOCK).levels(Stock(), "E", ["A", "B", "C"]) == {
         "A": StockLevel("IN_STOCK", 9),
         "B": None,
         "C": None,
@@ -91,7 +101,7 @@ def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counting) 
 
 
 def test_refresh_evicts_what_the_source_lost(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ghost = build_product(99)
     catalog.put_product(ghost)
     assert catalog.refresh_product("prod-000099") is None
@@ -99,7 +109,7 @@ def test_refresh_evicts_what_the_source_lost(cache: Cache, source: Counting) -> 
 
 
 def test_slug_lookup_is_cached(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     slug = build_product(3).slug
     assert catalog.find_product_id(slug=slug) == "prod-000003"
     assert catalog.find_product_id(slug=slug) == "prod-000003"
@@ -109,7 +119,7 @@ def test_slug_lookup_is_cached(cache: Cache, source: Counting) -> None:
 @pytest.mark.parametrize("key", ["slug", "sku"])
 def test_an_unknown_slug_or_sku_is_asked_once(cache: Cache, source: Counting, key: str) -> None:
     """A crawler walking unknown URLs costs one source lookup per name, not one each."""
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     assert catalog.find_product_id(**{key: "nope"}) is None
     assert catalog.find_product_id(**{key: "nope"}) is None
     assert catalog.hazmat_skus(["nope"]) == frozenset()
@@ -118,7 +128,7 @@ def test_an_unknown_slug_or_sku_is_asked_once(cache: Cache, source: Counting, ke
 
 
 def test_a_product_written_here_replaces_cached_misses(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     new = build_product(42).model_copy(update={"version": 1})
     assert catalog.find_product_id(slug=new.slug) is None
     assert catalog.find_product_id(sku=new.skus[0]) is None
@@ -129,7 +139,7 @@ def test_a_product_written_here_replaces_cached_misses(cache: Cache, source: Cou
 
 
 def test_lookups_follow_products_refreshed_by_events(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     new = build_product(43)
     assert catalog.find_product_id(slug=new.slug) is None
     catalog.put_products([new], with_lookups=True)
@@ -138,7 +148,7 @@ def test_lookups_follow_products_refreshed_by_events(cache: Cache, source: Count
 
 
 def test_taxonomy_is_one_entry_each(cache: Cache, source: Counting) -> None:
-    catalog = CatalogCache(cache, source, CacheTtls())  # type: ignore[arg-type]
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     assert catalog.categories() == catalog.categories() == source.list_categories()
     assert catalog.brands() == catalog.brands()
     assert (source.calls["list_categories"], source.calls["list_brands"]) == (2, 1)
@@ -157,7 +167,7 @@ class Stock:
 
 
 def test_stock_levels_cache_unknown_skus_and_refresh(cache: Cache) -> None:
-    stocks = StockCache(cache, 30)
+    stocks = StockCache(cache, 30, CLOCK)
     stock = Stock()
     assert stocks.levels(stock, "E", ["A", "B"]) == {"A": StockLevel("IN_STOCK", 9), "B": None}
     assert stocks.levels(stock, "E", ["A", "B"]) == {"A": StockLevel("IN_STOCK", 9), "B": None}
@@ -170,11 +180,11 @@ def test_stock_levels_cache_unknown_skus_and_refresh(cache: Cache) -> None:
 
 
 def test_availability_ttl_zero_keeps_no_copy(cache: Cache) -> None:
-    stocks = StockCache(cache, 0)
+    stocks = StockCache(cache, 0, CLOCK)
     stock = Stock()
     assert stocks.levels(stock, "E", ["A", "B"]) == {"A": StockLevel("IN_STOCK", 9), "B": None}
     stock.levels["A"] = StockLevel("LOW_STOCK", 1)
-    StockMarks(cache, 0).items_changed(["A"])
+    StockMarks(cache, 0, CLOCK).items_changed(["A"])
     assert stocks.levels(stock, "E", ["A"]) == {"A": StockLevel("LOW_STOCK", 1)}
     assert stocks.refresh_held(stock, "E", ["A"]) == 0
     assert stock.calls == 2
@@ -215,7 +225,7 @@ def test_a_mark_outranks_entries_read_before_it(
 ) -> None:
     """An acknowledged write leaves a mark; an entry whose read began earlier, even one
     stored after the mark, is never trusted again; a read after the mark is."""
-    stocks, marks, fresh = StockCache(cache, 30), StockMarks(cache, 30), Stock()
+    stocks, marks, fresh = StockCache(cache, 30, CLOCK), StockMarks(cache, 30, CLOCK), Stock()
     fresh.levels["A"] = StockLevel("OUT_OF_STOCK", 0)
     assert stocks.levels(Stock(), "E", ["A", "B"]) == {"A": StockLevel("IN_STOCK", 9), "B": None}
     racing = SlowStock(lambda: mark(marks))
@@ -229,7 +239,7 @@ def test_a_mark_outranks_entries_read_before_it(
 
 def test_marks_are_one_write_and_outlive_the_entries(cache: Cache) -> None:
     counted = Counting(cache)
-    marks = StockMarks(counted, 30)  # type: ignore[arg-type]
+    marks = StockMarks(counted, 30, CLOCK)  # type: ignore[arg-type]
     marks.items_changed(["A", "B", "A"])
     marks.items_changed([])
     assert dict(counted.calls) == {"set_many_if_newer": 1}
@@ -241,20 +251,23 @@ def test_marks_are_one_write_and_outlive_the_entries(cache: Cache) -> None:
 
 
 @pytest.mark.parametrize(
-    ("valid_for", "inventory_calls"),
+    ("valid_for", "elapsed", "inventory_calls"),
     [
-        pytest.param(None, 1, id="no-hold-trusted-for-the-ttl"),
-        pytest.param(3600.0, 1, id="hold-expiring-later-trusted"),
-        pytest.param(-1.0, 2, id="hold-already-expired-asked-again"),
+        pytest.param(None, 0.0, 1, id="no-hold-trusted"),
+        pytest.param(60.0, 59.999, 1, id="hold-trusted-until-just-before-it-expires"),
+        pytest.param(60.0, 60.0, 2, id="hold-expired-asked-again"),
+        pytest.param(-1.0, 0.0, 2, id="hold-expired-before-it-was-stored"),
     ],
 )
 def test_a_level_is_not_trusted_past_its_valid_until(
-    cache: Cache, valid_for: float | None, inventory_calls: int
+    cache: Cache, valid_for: float | None, elapsed: float, inventory_calls: int
 ) -> None:
-    stocks = StockCache(cache, 30)
+    clock = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    stocks = StockCache(cache, 30, clock)
     stock = Stock()
-    until = None if valid_for is None else time.time() + valid_for
+    until = None if valid_for is None else clock.time() + valid_for
     stock.levels["A"] = StockLevel("OUT_OF_STOCK", 0, valid_until=until)
     assert stocks.levels(stock, "E", ["A"]) == {"A": stock.levels["A"]}
+    clock.advance(elapsed)
     assert stocks.levels(stock, "E", ["A"]) == {"A": stock.levels["A"]}
     assert stock.calls == inventory_calls

@@ -10,11 +10,17 @@ from decimal import Decimal
 
 import pytest
 
-from shared.catalog.generator import build_brands, build_categories, build_product, iter_products
-from shared.catalog.local_source import LocalCatalogSource
+from shared.catalog.demo.generator import (
+    build_brands,
+    build_categories,
+    build_product,
+    iter_products,
+)
 from shared.catalog.model import ProductSearch, ProductSort
+from shared.catalog.sources.local import LocalCatalogSource
 from shared.errors import PreconditionFailed
 from shared.ports import DocumentStore
+from shared.preconditions import IfMatch
 
 COUNT = 40
 PRODUCTS = list(iter_products(COUNT))
@@ -114,10 +120,14 @@ def test_sorts_and_offsets(source: LocalCatalogSource, sort: ProductSort, key, r
 
 def test_upsert_versions_and_if_match(source: LocalCatalogSource) -> None:
     renamed = build_product(2).model_copy(update={"name": "Renamed"})
-    saved = source.upsert_product(renamed, if_match="1")
+    saved = source.upsert_product(renamed, if_match=IfMatch.version(1))
     assert saved.version == 2
     assert source.get_products(["prod-000002"])[0].name == "Renamed"
     assert source.upsert_product(renamed).version == 2
-    with pytest.raises(PreconditionFailed):
-        source.upsert_product(renamed.model_copy(update={"name": "Again"}), if_match="1")
+    with pytest.raises(PreconditionFailed) as stale:
+        source.upsert_product(
+            renamed.model_copy(update={"name": "Again"}), if_match=IfMatch.version(1)
+        )
+    assert (stale.value.code, stale.value.details) == ("ETAG_MISMATCH", {"currentVersion": 2})
+    assert source.get_products(["prod-000002"])[0].name == "Renamed"
     assert source.upsert_products(PRODUCTS[:3]) == [PRODUCTS[1].model_copy(update={"version": 3})]

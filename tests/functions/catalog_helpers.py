@@ -16,11 +16,12 @@ from typing import Any
 import azure.functions as func
 
 from shared.bootstrap import Registry
-from shared.catalog.demo import seed_catalog_products
-from shared.catalog.generator import iter_products
-from shared.catalog.local_source import LocalCatalogSource
+from shared.catalog.cache import CacheTtls
+from shared.catalog.demo.generator import iter_products
+from shared.catalog.demo.seed import seed_catalog_products
+from shared.catalog.lookups import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.catalog.service import CatalogOptions, CatalogService
-from shared.catalog.source import DeliveryPromise, DeliveryQuery, StockLevel
+from shared.catalog.sources.local import LocalCatalogSource
 from shared.errors import Unavailable
 from tests.http_client import build_request, user_functions
 
@@ -139,9 +140,11 @@ def build_harness(
         source,  # type: ignore[arg-type]
         registry.cache(),
         registry.events(),
+        clock=registry.clock(),
         availability=stock,  # type: ignore[arg-type]
         delivery=promises,  # type: ignore[arg-type]
-        options=options or CatalogOptions(),
+        options=options or CatalogOptions.from_settings(registry.settings),
+        ttls=CacheTtls.from_settings(registry.settings),
     )
     seed_catalog_products(service, count)
     registry.override(catalog=service)

@@ -13,8 +13,8 @@ import pytest
 from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
-from shared.catalog.generator import build_product
-from shared.catalog.source import StockLevel
+from shared.catalog.demo.generator import build_product
+from shared.catalog.lookups import StockLevel
 from shared.events import new_event
 from shared.security import CATALOG_ADMIN, INVENTORY_ADMIN
 from tests.conftest import TEST_SIGNING_KEY, embedded_settings
@@ -66,7 +66,11 @@ def test_upsert_is_visible_to_the_next_query_and_announced(h: Harness) -> None:
     bus = h.registry.events()
     records = bus.read("product-catalog-updates", 0, 1000)  # type: ignore[attr-defined]
     changed = [r.body for r in records if r.body["subject"] == "prod-000001"]
-    assert [(e["eventType"], e["version"]) for e in changed][-1] == ("ProductChanged", 2)
+    assert [(e["eventType"], e["version"], e["serviceId"]) for e in changed][-1] == (
+        "ProductChanged",
+        2,
+        "commerce-functions",  # SERVICE_ID's default, as every context stamps it
+    )
 
 
 def test_media_come_in_sort_order_whatever_order_they_were_sent(h: Harness) -> None:
@@ -151,27 +155,87 @@ def test_the_storefront_never_sees_a_draft(h: Harness, status: str, visible: boo
     assert result["data"] == {"a": shown, "b": shown, "c": shown, "d": [shown]}
 
 
-def test_new_product_then_stale_if_match(h: Harness) -> None:
-    body = draft(
-        1,
-        name="Lumen Tint",
-        slug="lumen-tint",
-        variants=[{**draft(1)["variants"][0], "sku": "SKU-900000-01", "variantId": "p9-v1"}],
-    )
-    created = put("prod-900000", body, token(CATALOG_ADMIN))
+def lumen_tint(**changes: Any) -> dict[str, Any]:
+    """A product no other one shares a slug or SKU with."""
+    fields: dict[str, Any] = {
+        "name": "Lumen Tint",
+        "slug": "lumen-tint",
+        "variants": [{**draft(1)["variants"][0], "sku": "SKU-900000-01", "variantId": "p9-v1"}],
+    }
+    return draft(1, **(fields | changes))
+
+
+@pytest.fixture
+def lumen(h: Harness) -> Harness:
+    created = put("prod-900000", lumen_tint(), token(CATALOG_ADMIN))
     assert (created.status_code, created.headers["ETag"]) == (200, '"1"')
     assert gql('{ product(sku: "SKU-900000-01") { productId name } }')["data"] == {
         "product": {"productId": "prod-900000", "name": "Lumen Tint"}
     }
-    stale = put(
-        "prod-900000", {**body, "name": "Other"}, {**token(CATALOG_ADMIN), "If-Match": '"7"'}
+    return h
+
+
+LUMEN = '{ product(productId: "prod-900000") { name version } }'
+
+
+@pytest.mark.parametrize(
+    "if_match", ['"1"', '"7", "1"', "*"], ids=["strong", "one-of-a-list", "any"]
+)
+def test_an_if_match_that_holds_writes(lumen: Harness, if_match: str) -> None:
+    resp = put(
+        "prod-900000", lumen_tint(name="Other"), {**token(CATALOG_ADMIN), "If-Match": if_match}
     )
-    assert stale.status_code == 412
-    assert json.loads(stale.get_body())["error"]["code"] == "PRECONDITION_FAILED"
-    fresh = put(
-        "prod-900000", {**body, "name": "Other"}, {**token(CATALOG_ADMIN), "If-Match": '"1"'}
+    assert (resp.status_code, resp.headers["ETag"]) == (200, '"2"')
+    assert gql(LUMEN)["data"] == {"product": {"name": "Other", "version": 2}}
+
+
+CHANGED = {
+    "code": "ETAG_MISMATCH",
+    "message": "product 'prod-900000' changed since you read it",
+    "details": {"currentVersion": 1},
+}
+
+
+@pytest.mark.parametrize(
+    ("if_match", "status", "error"),
+    [
+        ('W/"1"', 412, CHANGED),
+        ('"7"', 412, CHANGED),
+        (
+            "1",
+            400,
+            {
+                "code": "BAD_ETAG",
+                "message": 'If-Match and If-None-Match take entity tags, such as "7" or *',
+                "details": None,
+            },
+        ),
+    ],
+    ids=["weak-never-matches", "stale", "unparseable"],
+)
+def test_an_if_match_that_fails_writes_nothing(
+    lumen: Harness, if_match: str, status: int, error: dict[str, Any]
+) -> None:
+    """RFC 9110 compares If-Match strongly: a weak tag of the current version fails."""
+    resp = put(
+        "prod-900000", lumen_tint(name="Other"), {**token(CATALOG_ADMIN), "If-Match": if_match}
     )
-    assert (fresh.status_code, fresh.headers["ETag"]) == (200, '"2"')
+    assert (resp.status_code, json.loads(resp.get_body())["error"]) == (status, error)
+    assert "ETag" not in resp.headers
+    assert gql(LUMEN)["data"] == {"product": {"name": "Lumen Tint", "version": 1}}
+
+
+def test_an_if_match_on_a_product_that_does_not_exist_is_412(h: Harness) -> None:
+    resp = put("prod-900000", lumen_tint(), {**token(CATALOG_ADMIN), "If-Match": '"1"'})
+    assert (resp.status_code, json.loads(resp.get_body())["error"]) == (
+        412,
+        {
+            "code": "ETAG_MISMATCH",
+            "message": "product 'prod-900000' does not exist",
+            "details": {"currentVersion": None},
+        },
+    )
+    assert gql(LUMEN)["data"] == {"product": None}
 
 
 @pytest.mark.parametrize(

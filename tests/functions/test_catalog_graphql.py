@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from shared.bootstrap import Registry
-from shared.catalog.generator import LEAVES, TREE, build_brands, iter_products
-from shared.catalog.listing import ScanLimits
+from shared.catalog.demo.generator import LEAVES, TREE, build_brands, iter_products
+from shared.catalog.graphql.listing import ScanLimits
+from shared.catalog.lookups import StockLevel
 from shared.catalog.service import CatalogOptions
-from shared.catalog.source import StockLevel
 from tests.functions.catalog_helpers import Harness, build_harness, default_levels, gql
 
 COUNT = 60
@@ -612,7 +613,10 @@ def test_sparse_in_stock_scan_is_bounded_and_resumes(registry: Registry) -> None
     h = build_harness(
         registry,
         COUNT,
-        CatalogOptions(scan=ScanLimits(chunk=10, chunks_per_page=2, count_candidates=50)),
+        replace(
+            CatalogOptions.from_settings(registry.settings),
+            scan=ScanLimits(chunk=10, chunks_per_page=2, count_candidates=50),
+        ),
     )
     h.memory_stock.levels = {
         sku: StockLevel("OUT_OF_STOCK", 0) for p in PRODUCTS for sku in p.skus

@@ -11,8 +11,8 @@ import pytest
 
 from shared import bootstrap
 from shared.bootstrap import Registry
-from shared.catalog.demo import seed_catalog_products
-from shared.catalog.generator import demo_skus
+from shared.catalog.demo.generator import demo_skus
+from shared.catalog.demo.seed import seed_catalog_products
 from shared.inventory.demo import seed_inventory_data
 from shared.inventory.service import supply_cache_key
 from shared.sourcing.demo import seed_sourcing

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from functions.catalog_graphql import STATUS_BY_OUTCOME
 from shared import bootstrap
 from shared.bootstrap import Registry
+from shared.catalog.graphql.messages import Outcome
 from shared.catalog.service import CatalogOptions, CatalogService
 from shared.errors import Unavailable
 from tests.conftest import embedded_settings
@@ -20,7 +23,8 @@ from tests.functions.catalog_helpers import Harness, build_harness, gql, http
 
 @pytest.fixture
 def h(registry: Registry) -> Iterator[Harness]:
-    yield build_harness(registry, 30, CatalogOptions(max_cost=250, max_depth=7))
+    options = CatalogOptions.from_settings(registry.settings)
+    yield build_harness(registry, 30, replace(options, max_cost=250, max_depth=7))
 
 
 def no_backend_calls(h: Harness) -> None:
@@ -204,8 +208,11 @@ def test_errors_are_masked_and_coded(h: Harness, error: Exception, code: str, me
         ExplodingSource(h.service.source, error),  # type: ignore[arg-type]
         h.registry.cache(),
         h.registry.events(),
+        clock=h.registry.clock(),
         availability=h.service.availability,
         delivery=h.service.delivery,
+        options=h.service.options,
+        ttls=h.service.catalog.ttls,
     )
     h.registry.override(catalog=service)
     resp = http(
@@ -368,3 +375,13 @@ def test_graphiql_can_be_switched_off(tmp_path: Path) -> None:
         400,
         "QUERY_REQUIRED",
     )
+
+
+def test_every_outcome_has_its_status() -> None:
+    """The edge owns the statuses; an outcome it does not know would be a 500."""
+    assert {outcome: STATUS_BY_OUTCOME[outcome] for outcome in Outcome} == {
+        Outcome.EXECUTED: 200,
+        Outcome.REFUSED: 400,
+        Outcome.PERSISTED_QUERY_NOT_FOUND: 200,
+        Outcome.METHOD_NOT_ALLOWED: 405,
+    }

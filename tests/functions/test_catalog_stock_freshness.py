@@ -3,19 +3,22 @@ next storefront query shows it, before any ``InventoryChanged`` event is deliver
 
 Runs the real catalog over the real inventory (the registry's bridges) on embedded
 adapters; nothing here delivers events or runs the change feed, so a fresh value can
-only come from the write path itself.
+only come from the write path itself. Time is a ``ManualClock``: a hold expires when the
+test moves the clock, never while it sleeps.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from shared.adapters.clock import ManualClock
 from shared.bootstrap import Registry
-from shared.catalog.demo import seed_catalog_products
+from shared.catalog.demo.seed import seed_catalog_products
+from shared.catalog.stock import availability_key
 from tests.functions.catalog_helpers import gql
 from tests.functions.inventory_client import (
     ADMIN,
@@ -32,6 +35,8 @@ QUERY = """{ product(productId: "prod-000001") {
   name variants { sku availability { status inStock available } } } }"""
 IN_STOCK = {"status": "IN_STOCK", "inStock": True, "available": 10}
 OUT = {"status": "OUT_OF_STOCK", "inStock": False, "available": 0}
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+HOLD_SECONDS = 60
 
 
 def availability() -> dict[str, Any]:
@@ -71,7 +76,16 @@ WRITES: list[Any] = [
 
 
 @pytest.fixture
-def stocked(registry: Registry) -> Registry:
+def clock(registry: Registry) -> ManualClock:
+    """Installed before any service is built: inventory and the catalog read the same
+    clock, so they agree on when a hold ends."""
+    manual = ManualClock(START)
+    registry.override(clock=manual)
+    return manual
+
+
+@pytest.fixture
+def stocked(registry: Registry, clock: ManualClock) -> Registry:
     seed_catalog_products(registry.catalog(), 3)
     acknowledged(put_node(NODE))
     acknowledged(put_supply(SKU, NODE, 10))
@@ -96,15 +110,23 @@ def test_next_query_sees_a_released_reservation(stocked: Registry) -> None:
     assert availability() == IN_STOCK
 
 
-def test_next_query_after_a_hold_expires_shows_the_units_again(stocked: Registry) -> None:
+def test_next_query_after_a_hold_expires_shows_the_units_again(
+    stocked: Registry, clock: ManualClock
+) -> None:
     """Nothing is written when a hold expires (the timer comes later) and no event is
     delivered here: only the cached level's own ``valid_until`` can end it."""
-    acknowledged(reserve("cart-brief", [{"itemId": SKU, "quantity": 10}], ttlSeconds=1))
+    acknowledged(reserve("cart-brief", [{"itemId": SKU, "quantity": 10}], ttlSeconds=HOLD_SECONDS))
+    expires = START.timestamp() + HOLD_SECONDS
     assert availability() == OUT
-    assert availability() == OUT  # served from the catalog's own cache
-    inventory = stocked.inventory()
-    deadline = time.monotonic() + 30
-    while inventory.availability.get_availability(SKU).network.available == 0:
-        assert time.monotonic() < deadline, "the 1-second hold never expired in inventory"
-        time.sleep(0.05)
+    entry = stocked.cache().get(availability_key("BEAUTY_US", SKU))
+    assert isinstance(entry, dict)
+    assert {k: v for k, v in entry.items() if k != "at"} == {
+        "known": True,
+        "status": "OUT_OF_STOCK",
+        "available": 0,
+        "until": expires,
+    }
+    clock.set(expires - 0.001)
+    assert availability() == OUT
+    clock.set(expires)
     assert availability() == IN_STOCK

@@ -15,8 +15,8 @@ import pytest
 from shared import bootstrap
 from shared.adapters.events_local import LocalBus
 from shared.bootstrap import Registry
-from shared.catalog.demo import seed_catalog_products
-from shared.catalog.generator import demo_skus
+from shared.catalog.demo.generator import demo_skus
+from shared.catalog.demo.seed import seed_catalog_products
 from shared.errors import RuleViolation
 from shared.inventory.demo import seed_inventory_data
 from shared.inventory.model import NodeType

@@ -11,8 +11,8 @@ import pytest
 
 from shared.bootstrap import Registry
 from shared.bootstrap.services import build_catalog
-from shared.catalog.demo import seed_catalog_products
-from shared.catalog.generator import demo_skus, hazmat_skus
+from shared.catalog.demo.generator import demo_skus, hazmat_skus
+from shared.catalog.demo.seed import seed_catalog_products
 from shared.errors import Unavailable
 from shared.inventory.model import NodeType
 from shared.sourcing.demo import seed_sourcing

@@ -19,8 +19,8 @@ from devhost.testing import DevHostHandle, running_devhost
 from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
-from shared.catalog.demo import seed_catalog_products
-from shared.catalog.generator import build_product, demo_skus
+from shared.catalog.demo.generator import build_product, demo_skus
+from shared.catalog.demo.seed import seed_catalog_products
 from shared.inventory.demo import seed_inventory_data
 from shared.security import CATALOG_ADMIN, INVENTORY_ADMIN
 from shared.sourcing.demo import seed_sourcing

@@ -14,7 +14,7 @@ from shared.bootstrap.bridges import (
     stock_by_node,
     stock_level,
 )
-from shared.catalog.source import DeliveryPromise, DeliveryQuery, StockLevel
+from shared.catalog.lookups import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.errors import BadRequest
 from shared.inventory.model import (
     AvailabilityView,

@@ -19,8 +19,8 @@ import pytest
 
 from shared.adapters.cache_memory import MemoryCache
 from shared.adapters.commercetools import CommercetoolsClient
-from shared.catalog.commercetools_source import CommercetoolsSource
 from shared.catalog.model import Attribute, Media, Money, ProductSearch, ProductSort
+from shared.catalog.sources.commercetools import CommercetoolsSource
 from shared.errors import NotFound, Unavailable
 
 FIXTURES = Path(__file__).with_name("fixtures")

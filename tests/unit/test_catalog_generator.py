@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.catalog.generator import (
+from shared.catalog.demo.generator import (
     LEAVES,
     build_catalog,
     build_categories,

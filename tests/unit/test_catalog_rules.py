@@ -7,17 +7,17 @@ from typing import Any
 import pytest
 from graphql import GraphQLError, parse, specified_rules, validate
 
-from shared.catalog.cost import depth_message, limit_rules
-from shared.catalog.generator import build_brands, build_categories
-from shared.catalog.graphql_exec import (
+from shared.catalog.demo.generator import build_brands, build_categories
+from shared.catalog.graphql.cost import depth_message, limit_rules
+from shared.catalog.graphql.execution import (
     executable_schema,
     format_error,
     parse_document,
     spec_errors,
     validate_document,
 )
-from shared.catalog.listing import decode_cursor, encode_cursor
-from shared.catalog.loaders import Taxonomy
+from shared.catalog.graphql.listing import decode_cursor, encode_cursor
+from shared.catalog.graphql.loaders import Taxonomy
 from shared.catalog.model import Category
 from shared.errors import BadRequest, NotFound
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from shared.catalog.generator_data import (
+from shared.catalog.demo.vocabulary import (
     ADJECTIVES,
     BRANDS,
     CLAIMS,

@@ -15,14 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from shared.catalog.cache import CatalogCache
-from shared.catalog.model import Brand, Category, Product
-from shared.catalog.source import (
+from shared.catalog.lookups import (
     AvailabilityLookup,
     DeliveryLookup,
     DeliveryPromise,
     DeliveryQuery,
     StockLevel,
 )
+from shared.catalog.model import Brand, Category, Product
 from shared.catalog.stock import StockCache
 from shared.errors import DomainError, Unavailable
 

@@ -9,8 +9,8 @@ from typing import Any
 from ariadne import QueryType
 from graphql import GraphQLResolveInfo
 
-from shared.catalog.listing import MAX_PAGE, Connection, ScanLimits, list_products
-from shared.catalog.loaders import RequestLoaders
+from shared.catalog.graphql.listing import MAX_PAGE, Connection, ScanLimits, list_products
+from shared.catalog.graphql.loaders import RequestLoaders
 from shared.catalog.model import (
     Brand,
     Category,
@@ -19,7 +19,7 @@ from shared.catalog.model import (
     ProductSort,
     ProductStatus,
 )
-from shared.catalog.source import CatalogSource
+from shared.catalog.sources.port import CatalogSource
 from shared.errors import BadRequest
 
 

@@ -1,4 +1,4 @@
-"""The CatalogSource port and the lookups the catalog needs from other contexts.
+"""The lookups the catalog needs from other contexts (inventory, sourcing).
 
 The catalog must not import inventory or sourcing; it states what it needs here and the
 composition root adapts those contexts' services to it. Each lookup takes a whole batch,
@@ -10,47 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, runtime_checkable
-
-from shared.catalog.model import Brand, Category, Product, ProductSearch, SearchPage
-
-
-class CatalogSource(Protocol):
-    """Where products, categories and brands live (commercetools or the local store)."""
-
-    def get_products(self, product_ids: Sequence[str]) -> list[Product]:
-        """The products that exist among ``product_ids``, in one round trip."""
-        ...
-
-    def find_product_id(self, *, slug: str | None = None, sku: str | None = None) -> str | None: ...
-
-    def search_products(self, search: ProductSearch, *, offset: int, limit: int) -> SearchPage: ...
-
-    def count_products(self, search: ProductSearch) -> int: ...
-
-    def list_categories(self) -> list[Category]: ...
-
-    def list_brands(self) -> list[Brand]: ...
-
-    def check(self) -> str: ...
-
-
-@runtime_checkable
-class WritableCatalogSource(CatalogSource, Protocol):
-    """A source this app owns (the local one); commercetools is changed in commercetools."""
-
-    def upsert_product(self, product: Product, *, if_match: str | None = None) -> Product:
-        """Store ``product`` with the next version; ``PreconditionFailed`` on a stale
-        ``if_match`` (the version the caller last read, as text)."""
-        ...
-
-    def upsert_products(self, products: Sequence[Product]) -> list[Product]:
-        """Store many (seeding); returns only the products that changed."""
-        ...
-
-    def upsert_categories(self, categories: Sequence[Category]) -> None: ...
-
-    def upsert_brands(self, brands: Sequence[Brand]) -> None: ...
+from typing import Protocol
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Runs one GraphQL request: persisted-query lookup, limits, context, masked errors.
+"""Runs one GraphQL document: parsing, limits, execution, masked errors.
 
 The schema is parsed from ``schema.graphql`` on the first request, not at import, so
 the Function app's cold start does not pay for it.
@@ -7,10 +7,9 @@ the Function app's cold start does not pay for it.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    OperationType,
     TypeInfo,
     parse,
     specified_rules,
@@ -27,8 +27,14 @@ from graphql import (
 )
 from graphql.execution.values import get_directive_values
 
-from shared.catalog.cost import limit_rules, with_defaults
-from shared.catalog.model import GraphQLRequest
+from shared.catalog.graphql.cost import limit_rules, with_defaults
+from shared.catalog.graphql.messages import (
+    GraphQLRequest,
+    GraphQLResult,
+    Outcome,
+    error_body,
+    refused,
+)
 from shared.errors import ConfigurationError, DomainError, Unavailable
 
 log = logging.getLogger("catalog.graphql")
@@ -37,22 +43,24 @@ MAX_QUERY_CHARS = 20_000
 
 
 @dataclass(frozen=True)
-class GraphQLResponse:
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
+class Prepared:
+    """A parsed document and the operation the request chose in it (``None``: the
+    request named none that exists, which execution reports)."""
 
+    document: DocumentNode
+    operation: OperationDefinitionNode | None
 
-def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+    @property
+    def is_mutation(self) -> bool:
+        return self.operation is not None and self.operation.operation is OperationType.MUTATION
 
 
 @functools.cache
 def executable_schema() -> GraphQLSchema:
     from ariadne import load_schema_from_path, make_executable_schema
 
-    from shared.catalog.resolvers_query import query
-    from shared.catalog.resolvers_types import BINDABLES
+    from shared.catalog.graphql.resolvers_query import query
+    from shared.catalog.graphql.resolvers_types import BINDABLES
 
     return make_executable_schema(load_schema_from_path(str(SCHEMA_FILE)), query, *BINDABLES)
 
@@ -87,10 +95,6 @@ def validate_document(
     if found or not own:
         return found
     return validate(schema, document_ast, own, max_errors, type_info)
-
-
-def persisted_query_hash(query: str) -> str:
-    return hashlib.sha256(query.encode()).hexdigest()
 
 
 def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
@@ -153,13 +157,25 @@ class _AriadneLog(logging.LoggerAdapter[logging.Logger]):
 _ARIADNE_LOG = _AriadneLog(log, {})
 
 
-def mutation_on_get() -> GraphQLResponse:
-    """GraphQL over HTTP: a mutation sent by GET is 405 naming POST, said plainly
+def prepare(text: str, operation_name: str | None) -> Prepared | GraphQLResult:
+    """The document to run, or the refusal of a text too long to parse or unparseable."""
+    if len(text) > MAX_QUERY_CHARS:
+        return refused(f"the query exceeds {MAX_QUERY_CHARS} characters", "QUERY_TOO_LARGE")
+    try:
+        document = parse_document(text)
+    except GraphQLError as error:
+        formatted = format_error(error)
+        formatted["extensions"]["code"] = "GRAPHQL_PARSE_FAILED"
+        return GraphQLResult(Outcome.REFUSED, {"errors": [formatted]})
+    return Prepared(document, find_operation(document, operation_name))
+
+
+def mutation_refused() -> GraphQLResult:
+    """GraphQL over HTTP: a mutation sent by GET is refused naming POST, said plainly
     (graphql-core's own refusal talks about operation names)."""
-    return GraphQLResponse(
-        405,
+    return GraphQLResult(
+        Outcome.METHOD_NOT_ALLOWED,
         error_body("GET runs queries only: send a mutation by POST", "METHOD_NOT_ALLOWED"),
-        {"Allow": "POST"},
     )
 
 
@@ -191,7 +207,7 @@ def execute(
     *,
     max_cost: int,
     max_depth: int,
-) -> GraphQLResponse:
+) -> GraphQLResult:
     from ariadne import graphql_sync
 
     data = {
@@ -213,7 +229,7 @@ def execute(
         query_validator=validate_document,
         logger=_ARIADNE_LOG,
     )
-    return GraphQLResponse(400 if _rejected(body) else 200, body)
+    return GraphQLResult(Outcome.REFUSED if _rejected(body) else Outcome.EXECUTED, body)
 
 
 def _rejected(body: dict[str, Any]) -> bool:

@@ -7,8 +7,10 @@ from typing import Any
 from ariadne import ObjectType, ScalarType
 from graphql import GraphQLResolveInfo
 
-from shared.catalog.listing import Connection, list_products
-from shared.catalog.loaders import Taxonomy
+from shared.catalog.graphql.listing import Connection, list_products
+from shared.catalog.graphql.loaders import Taxonomy
+from shared.catalog.graphql.resolvers_query import ctx
+from shared.catalog.lookups import DeliveryPromise
 from shared.catalog.model import (
     Brand,
     Category,
@@ -20,8 +22,6 @@ from shared.catalog.model import (
     ProductSort,
     Variant,
 )
-from shared.catalog.resolvers_query import ctx
-from shared.catalog.source import DeliveryPromise
 from shared.errors import BadRequest
 
 datetime_scalar = ScalarType("DateTime", serializer=lambda value: value.isoformat())

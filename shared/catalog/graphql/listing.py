@@ -13,9 +13,9 @@ import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shared.catalog.loaders import RequestLoaders
+from shared.catalog.graphql.loaders import RequestLoaders
 from shared.catalog.model import Product, ProductSearch
-from shared.catalog.source import CatalogSource
+from shared.catalog.sources.port import CatalogSource
 from shared.errors import BadRequest, RuleViolation
 
 MAX_PAGE = 100

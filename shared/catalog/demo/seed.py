@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol, TypeVar
 
-from shared.catalog.generator import build_brands, build_categories, iter_products
+from shared.catalog.demo.generator import build_brands, build_categories, iter_products
 from shared.catalog.service import BRANDS_CHANGED, CATEGORIES_CHANGED, CatalogService
-from shared.catalog.source import WritableCatalogSource
+from shared.catalog.sources.port import WritableCatalogSource
 from shared.settings import Settings
 
 T = TypeVar("T")

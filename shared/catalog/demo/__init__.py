@@ -1,0 +1,1 @@
+"""The demo catalog: a deterministic generator, its vocabulary, and the seeder."""
