@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from shared.errors import DomainError, RuleViolation, Unavailable
 from shared.events import new_event
 from shared.ports import EventPublisher
+from shared.preconditions import IfMatch
 from shared.sourcing.geo import Location, locate, postal_prefix
 from shared.sourcing.model import (
     CarrierService,
@@ -24,6 +25,7 @@ from shared.sourcing.model import (
     SourcingAnswer,
     SourcingRequest,
     SourcingRule,
+    Versioned,
 )
 from shared.sourcing.planner import plan_options
 from shared.sourcing.repository import SourcingRepository
@@ -214,21 +216,27 @@ class SourcingService:
             log.warning("%s not published: %s", EVENT_TYPE, exc.message)
 
     # --- carrier services and rules -------------------------------------------------
-    def get_carrier_service(self, id: str, enterprise_code: str | None = None) -> CarrierService:
+    # A PUT creates or replaces; ``if_match`` (the client's If-Match) must hold for the
+    # version stored now, and a missing document holds for none (412, ETAG_MISMATCH).
+    def get_carrier_service(
+        self, id: str, enterprise_code: str | None = None
+    ) -> Versioned[CarrierService]:
         return self.repo.get_carrier_service(id, enterprise_code)
 
     def put_carrier_service(
-        self, id: str, service: CarrierService, if_match: str | None = None
-    ) -> CarrierService:
+        self, id: str, service: CarrierService, if_match: IfMatch | None = None
+    ) -> Versioned[CarrierService]:
         _same_id(id, service.id)
         return self.repo.put_carrier_service(service, if_match)
 
-    def get_sourcing_rule(self, id: str, enterprise_code: str | None = None) -> SourcingRule:
+    def get_sourcing_rule(
+        self, id: str, enterprise_code: str | None = None
+    ) -> Versioned[SourcingRule]:
         return self.repo.get_rule(id, enterprise_code)
 
     def put_sourcing_rule(
-        self, id: str, rule: SourcingRule, if_match: str | None = None
-    ) -> SourcingRule:
+        self, id: str, rule: SourcingRule, if_match: IfMatch | None = None
+    ) -> Versioned[SourcingRule]:
         _same_id(id, rule.id)
         return self.repo.put_rule(rule, if_match)
 
