@@ -103,6 +103,7 @@ def build_sourcing(reg: Registry) -> SourcingService:
         reg.events(),
         hub=s.hub_sourcing_updates,
         service_id=s.service_id,
+        clock=reg.clock(),
         hazmat=CatalogHazmat(reg.catalog),
     )
 

@@ -9,14 +9,13 @@ another context. Other contexts get promises through the same public calls: one 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from shared.errors import DomainError, RuleViolation, Unavailable
 from shared.events import new_event
-from shared.ports import EventPublisher
+from shared.ports import Clock, EventPublisher
 from shared.preconditions import IfMatch
 from shared.sourcing.geo import Location, locate, postal_prefix
 from shared.sourcing.model import (
@@ -34,6 +33,7 @@ log = logging.getLogger("shared.sourcing")
 
 EVENT_TYPE = "SourcingOptionsCalculated"
 ORDER_DATE_WINDOW = timedelta(days=366)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_DESTINATION = {"SHIP": "RESIDENTIAL", "PICKUP": "STORE"}
 
 
@@ -87,8 +87,8 @@ class SourcingService:
         *,
         hub: str,
         service_id: str,
+        clock: Clock,
         hazmat: HazmatLookup | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.repo = repo
         self.availability = availability
@@ -125,7 +125,7 @@ class SourcingService:
     def _answer(
         self, requests: Sequence[SourcingRequest], *, check_hazmat: bool = True
     ) -> list[SourcingAnswer]:
-        now = self.clock()
+        now = self.clock.now()
         catalog_hazmat = (
             self._catalog_hazmat([line.item_id for r in requests for line in r.lines])
             if check_hazmat
@@ -203,12 +203,15 @@ class SourcingService:
                 for o in answer.options
             ],
         }
+        now = self.clock.now()
         event = new_event(
             EVENT_TYPE,
             service_id=self.service_id,
             subject=request.enterprise_code,
-            version=time.time_ns() // 1000,
+            # Microseconds since the epoch: a later answer of an enterprise ranks higher.
+            version=(now - EPOCH) // timedelta(microseconds=1),
             payload=payload,
+            timestamp=now,
         )
         try:
             self.events.publish(self.hub, [event.to_wire()])
