@@ -75,6 +75,7 @@ def change_event(
     *,
     service_id: str,
     secrets: SecretRule,
+    timestamp: datetime,
 ) -> tuple[str, str]:
     """``(event type, envelope JSON)`` for the outbox; the subject is the application."""
     payload: dict[str, Any] = {
@@ -99,5 +100,6 @@ def change_event(
         subject=config.application,
         version=version,
         payload=payload,
+        timestamp=timestamp,
     )
     return event_type, json.dumps(envelope.to_wire(), separators=(",", ":"))

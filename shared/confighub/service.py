@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.confighub import spring
 from shared.confighub.changes import audit_values, change_event
-from shared.confighub.common import decode_token, utcnow
+from shared.confighub.common import decode_token, sql_time
 from shared.confighub.envcache import EnvironmentCache
 from shared.confighub.groups import GroupService
 from shared.confighub.model import (
@@ -35,6 +35,7 @@ from shared.confighub.paths import parse as parse_spring_path
 from shared.confighub.serving import ConfigHubOptions, ConfigServing
 from shared.confighub.values import validate_key, validate_value
 from shared.errors import BadRequest, NotFound, PreconditionFailed, RuleViolation
+from shared.ports import Clock
 from shared.preconditions import IfMatch, check_if_match
 
 if TYPE_CHECKING:
@@ -67,10 +68,12 @@ class ConfigHubService(ConfigServing):
         relay: OutboxRelay,
         environments: EnvironmentCache,
         options: ConfigHubOptions,
+        clock: Clock,
     ) -> None:
         super().__init__(store, environments, options)
         self._relay = relay
-        self.groups = GroupService(store)
+        self._clock = clock
+        self.groups = GroupService(store, clock)
 
     # --- reads -------------------------------------------------------------------
     def get_config(self, config_id: int) -> Config:
@@ -103,7 +106,7 @@ class ConfigHubService(ConfigServing):
         label = draft.label or self.options.default_label
         validate_key(draft.application, draft.profile, label, draft.prop)
         validate_value(draft.prop, draft.val_type, draft.val)
-        now = utcnow()
+        now = sql_time(self._clock.now())
         values = {
             "application": draft.application,
             "profile": draft.profile,
@@ -204,7 +207,7 @@ class ConfigHubService(ConfigServing):
                     **fields,
                     "version": current.version + 1,
                     "updated_by": actor.subject,
-                    "update_dttm": utcnow(),
+                    "update_dttm": sql_time(self._clock.now()),
                 }
             )
             changed = Config.model_validate(changed.model_dump())
@@ -267,9 +270,10 @@ class ConfigHubService(ConfigServing):
     ) -> None:
         subject = after or before
         assert subject is not None
+        now = self._clock.now()
         uow.add_audit(
             audit_values(
-                operation, before=before, after=after, actor=actor, reason=reason, now=utcnow()
+                operation, before=before, after=after, actor=actor, reason=reason, now=sql_time(now)
             )
         )
         version = after.version if after else (before.version + 1 if before else 1)
@@ -279,8 +283,9 @@ class ConfigHubService(ConfigServing):
             version,
             service_id=self.options.service_id,
             secrets=self.secrets,
+            timestamp=now,
         )
-        uow.add_outbox(self.options.hub, subject.application, event_type, body)
+        uow.add_outbox(self.options.hub, subject.application, event_type, body, sql_time(now))
 
     def _after_commit(self, applications: Sequence[str]) -> None:
         self._envs.invalidate(applications)

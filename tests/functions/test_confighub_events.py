@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,11 +163,10 @@ def test_concurrent_relays_send_each_event_once(hub: Registry) -> None:
 
 
 def test_unit_of_work_rolls_back_unless_committed(hub: Registry) -> None:
-    from shared.confighub.common import utcnow
     from shared.confighub.repository import ConfigStore
 
     store = ConfigStore(hub.sql().engine)
-    now = utcnow()
+    now = datetime(2026, 3, 3, 15, 0)
     values = {
         "application": "a",
         "profile": None,
@@ -184,7 +184,7 @@ def test_unit_of_work_rolls_back_unless_committed(hub: Registry) -> None:
     }
     with store.unit_of_work() as uow:
         config_id = uow.insert_config(values)
-        uow.add_outbox(HUB, "a", "ConfigCreated", "{}")
+        uow.add_outbox(HUB, "a", "ConfigCreated", "{}", now)
     assert store.get_config(config_id) is None
     assert pending(hub) == 0
 
