@@ -58,9 +58,9 @@ class OutboxRelay:
         storage: OutboxStorage,
         publisher: EventPublisher,
         *,
+        batch_size: int,
+        lease_seconds: float,
         clock: Clock,
-        batch_size: int = 100,
-        lease_seconds: float = 60.0,
     ) -> None:
         self._storage = storage
         self._publisher = publisher
