@@ -30,7 +30,6 @@ import sqlalchemy as sa
 from shared import bootstrap
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
-from shared.confighub.common import utcnow
 from shared.confighub.model import Actor, ConfigDraft
 from shared.confighub.repository import ConfigStore
 from shared.events import EventEnvelope
@@ -173,7 +172,7 @@ def run(name: str, settings: Settings, reads: int, writes: int) -> None:
         store = ConfigStore(engine)
 
         def transaction() -> None:
-            now = utcnow()
+            now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
             n = next(counter)
             values = {
                 "application": "bench-uow",
@@ -203,7 +202,7 @@ def run(name: str, settings: Settings, reads: int, writes: int) -> None:
                         "create_dttm": now,
                     }
                 )
-                uow.add_outbox("bench-hub", "bench-uow", "ConfigCreated", ENVELOPE)
+                uow.add_outbox("bench-hub", "bench-uow", "ConfigCreated", ENVELOPE, now)
                 uow.commit()
 
         timed(write, 10)

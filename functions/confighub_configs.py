@@ -1,4 +1,7 @@
-"""ConfigHub property CRUD, history and rollback: thin triggers over the service."""
+"""ConfigHub property CRUD, history and rollback: thin triggers over the service.
+
+A config's ETag is its version; PUT and DELETE need ``If-Match`` (428 without it, so no
+write goes over a version its caller never saw), rollback takes it when sent."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pydantic import Field
 from functions._http import Call, QueryModel, Reply, endpoint
 from shared import bootstrap
 from shared.confighub.model import MAX_PAGE, Actor, ConfigChange, ConfigDraft, RollbackRequest
-from shared.confighub.service import ConfigHubService, config_etag
+from shared.confighub.service import ConfigHubService
 from shared.security import CONFIGHUB_ADMIN, CONFIGHUB_READER
 from shared.wire import RequestModel
 
@@ -62,14 +65,14 @@ def create_config(call: Call[ConfigDraft, DryRunQuery, None]) -> Reply:
     config = service().create_config(call.body, actor(call), dry_run=dry_run)
     if dry_run:
         return Reply(200, config)
-    return Reply(201, config, {"ETag": config_etag(config)})
+    return Reply(201, config, etag=config.version)
 
 
 @bp.route(route="configs/{configId}", methods=["GET"])
 @endpoint(route=ConfigRoute, roles=READERS)
 def get_config(call: Call[None, None, ConfigRoute]) -> Reply:
     config = service().get_config(call.route.config_id)
-    return Reply(200, config, {"ETag": config_etag(config)})
+    return Reply(200, config, etag=config.version)
 
 
 @bp.route(route="configs/{configId}", methods=["PUT"])
@@ -79,17 +82,18 @@ def update_config(call: Call[ConfigChange, DryRunQuery, ConfigRoute]) -> Reply:
         call.route.config_id,
         call.body,
         actor(call),
-        if_match=call.header("If-Match"),
+        if_match=call.if_match(required=True),
         dry_run=call.query.dry_run,
     )
-    headers = {} if call.query.dry_run else {"ETag": config_etag(config)}
-    return Reply(200, config, headers)
+    return Reply(200, config, etag=None if call.query.dry_run else config.version)
 
 
 @bp.route(route="configs/{configId}", methods=["DELETE"])
 @endpoint(route=ConfigRoute, roles=ADMINS)
 def delete_config(call: Call[None, None, ConfigRoute]) -> Reply:
-    service().delete_config(call.route.config_id, actor(call), if_match=call.header("If-Match"))
+    service().delete_config(
+        call.route.config_id, actor(call), if_match=call.if_match(required=True)
+    )
     return Reply(204)
 
 
@@ -103,6 +107,6 @@ def list_config_audit(call: Call[None, None, ConfigRoute]) -> Reply:
 @endpoint(body=RollbackRequest, route=ConfigRoute, roles=ADMINS)
 def rollback_config(call: Call[RollbackRequest, None, ConfigRoute]) -> Reply:
     config = service().rollback_config(
-        call.route.config_id, call.body, actor(call), if_match=call.header("If-Match")
+        call.route.config_id, call.body, actor(call), if_match=call.if_match()
     )
-    return Reply(200, config, {"ETag": config_etag(config)})
+    return Reply(200, config, etag=config.version)

@@ -4,7 +4,8 @@ One catch-all function owns every path below ``confighub/``: Spring tells
 ``{application}/{profile}`` from ``{label}/{application}-{profile}.json`` by the file
 extension, which route templates cannot express, so ``shared.confighub.paths`` decides
 in one place and nothing can shadow anything. ``ui/{application}`` is anonymous; the
-Spring endpoints want a ConfigHub.Reader bearer token.
+Spring endpoints want a ConfigHub.Reader bearer token. An environment's ETag is its
+content hash, so ``If-None-Match`` with it (weak or strong) answers 304.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import azure.functions as func
 
 from functions._http import Call, QueryModel, Reply, authenticate, endpoint
 from shared import bootstrap
-from shared.confighub.model import Environment
 from shared.confighub.service import (
     ConfigHubService,
     EnvironmentPath,
@@ -41,18 +41,6 @@ def service() -> ConfigHubService:
     return bootstrap.registry().confighub()
 
 
-def _etag(env: Environment) -> str:
-    return f'"{env.version}"'
-
-
-def _not_modified(call: Call[None, SpringQuery, None], etag: str) -> bool:
-    header = call.header("If-None-Match")
-    if header is None:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return etag in tags or "*" in tags
-
-
 @bp.route(route="confighub/{*path}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint(query=SpringQuery)
 def confighub_spring(call: Call[None, SpringQuery, None]) -> Reply:
@@ -63,13 +51,13 @@ def confighub_spring(call: Call[None, SpringQuery, None]) -> Reply:
         )
     require_any_role(authenticate(call.request), READERS)
     env = service().get_environment(target.application, target.profiles, target.label)
-    etag = _etag(env)
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if _not_modified(call, etag):
-        return Reply(304, None, headers)
+    content_hash = env.version or ""  # always set here; Spring's Environment allows none
+    headers = {"Cache-Control": "no-cache"}
+    if call.none_match(content_hash):
+        return Reply(304, None, headers, etag=content_hash)
     if isinstance(target, EnvironmentPath):
-        return Reply(200, env, headers)
+        return Reply(200, env, headers, etag=content_hash)
     body, content_type = render_environment(
         env, target.ext, resolve=call.query.resolve_placeholders
     )
-    return Reply(200, body.encode(), headers, content_type=content_type)
+    return Reply(200, body.encode(), headers, content_type=content_type, etag=content_hash)

@@ -1,6 +1,7 @@
 """The sourcing calculator (anonymous: shoppers see it on product and cart pages) and the
 carrier services and rules it reads (``Sourcing.Admin``, reads included: they are the
-retailer's carrier contracts and network policy, not storefront content)."""
+retailer's carrier contracts and network policy, not storefront content). A carrier
+service's or rule's ETag is its version; a PUT with ``If-Match`` writes only over it."""
 
 from __future__ import annotations
 
@@ -29,12 +30,6 @@ def service() -> SourcingService:
     return bootstrap.registry().sourcing()
 
 
-def _with_etag(model: CarrierService | SourcingRule) -> Reply:
-    body = model.model_dump(mode="json", by_alias=True, exclude={"etag"})
-    headers = {"ETag": model.etag} if model.etag else {}
-    return Reply(200, body, headers=headers)
-
-
 @bp.route(route="sourcing/options", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint(body=SourcingRequest)
 def calculate_sourcing_options(call: Call[SourcingRequest, None, None]) -> Reply:
@@ -44,24 +39,26 @@ def calculate_sourcing_options(call: Call[SourcingRequest, None, None]) -> Reply
 @bp.route(route="carrier-services/{id}", methods=["GET"])
 @endpoint(route=IdRoute, query=EnterpriseQuery, roles=[SOURCING_ADMIN])
 def get_carrier_service(call: Call[None, EnterpriseQuery, IdRoute]) -> Reply:
-    return _with_etag(service().get_carrier_service(call.route.id, call.query.enterprise_code))
+    found = service().get_carrier_service(call.route.id, call.query.enterprise_code)
+    return Reply(200, found.value, etag=found.version)
 
 
 @bp.route(route="carrier-services/{id}", methods=["PUT"])
 @endpoint(body=CarrierService, route=IdRoute, roles=[SOURCING_ADMIN])
 def put_carrier_service(call: Call[CarrierService, None, IdRoute]) -> Reply:
-    stored = service().put_carrier_service(call.route.id, call.body, call.header("If-Match"))
-    return _with_etag(stored)
+    stored = service().put_carrier_service(call.route.id, call.body, call.if_match())
+    return Reply(200, stored.value, etag=stored.version)
 
 
 @bp.route(route="sourcing-rules/{id}", methods=["GET"])
 @endpoint(route=IdRoute, query=EnterpriseQuery, roles=[SOURCING_ADMIN])
 def get_sourcing_rule(call: Call[None, EnterpriseQuery, IdRoute]) -> Reply:
-    return _with_etag(service().get_sourcing_rule(call.route.id, call.query.enterprise_code))
+    found = service().get_sourcing_rule(call.route.id, call.query.enterprise_code)
+    return Reply(200, found.value, etag=found.version)
 
 
 @bp.route(route="sourcing-rules/{id}", methods=["PUT"])
 @endpoint(body=SourcingRule, route=IdRoute, roles=[SOURCING_ADMIN])
 def put_sourcing_rule(call: Call[SourcingRule, None, IdRoute]) -> Reply:
-    stored = service().put_sourcing_rule(call.route.id, call.body, call.header("If-Match"))
-    return _with_etag(stored)
+    stored = service().put_sourcing_rule(call.route.id, call.body, call.if_match())
+    return Reply(200, stored.value, etag=stored.version)

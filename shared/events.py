@@ -35,12 +35,22 @@ class EventEnvelope(WireModel):
 
 
 def new_event(
-    event_type: str, *, service_id: str, subject: str, version: int, payload: dict[str, Any]
+    event_type: str,
+    *,
+    service_id: str,
+    subject: str,
+    version: int,
+    payload: dict[str, Any],
+    timestamp: datetime | None = None,
 ) -> EventEnvelope:
+    """``timestamp`` is the context's clock reading; without one, the wall clock's."""
+    if timestamp is None:
+        timestamp = datetime.now(UTC)
     return EventEnvelope(
         event_type=event_type,
         service_id=service_id,
         subject=subject,
         version=version,
         payload=payload,
+        timestamp=timestamp,
     )

@@ -30,11 +30,13 @@ def build_confighub(reg: Registry) -> ConfigHubService:
 
     s = reg.settings
     engine = reg.sql().engine
+    clock = reg.clock()
     relay = OutboxRelay(
         OutboxStore(engine),
         reg.events(),
         batch_size=s.confighub_relay_batch_size,
         lease_seconds=s.confighub_relay_lease_seconds,
+        clock=clock,
     )
     return ConfigHubService(
         ConfigStore(engine),
@@ -46,6 +48,7 @@ def build_confighub(reg: Registry) -> ConfigHubService:
             service_id=s.service_id,
             secret_pattern=s.confighub_secret_pattern,
         ),
+        clock,
     )
 
 
@@ -142,6 +145,7 @@ def build_sourcing(reg: Registry) -> SourcingService:
         reg.events(),
         hub=s.hub_sourcing_updates,
         service_id=s.service_id,
+        clock=reg.clock(),
         hazmat=CatalogHazmat(reg.catalog),
     )
 

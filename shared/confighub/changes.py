@@ -1,4 +1,4 @@
-"""What a committed change leaves behind: its audit row, its event, its ETag.
+"""What a committed change leaves behind: its audit row and its event.
 
 Pure functions, so the write path in ``service`` reads as a short transaction script.
 """
@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from shared.confighub.model import Actor, AuditOperation, Config
-from shared.errors import PreconditionFailed, PreconditionRequired
 from shared.events import new_event
 
 MASK = "******"
@@ -41,27 +40,6 @@ class SecretRule:
         if not self.is_secret(config.prop):
             return config
         return config.model_copy(update={"val": MASK, "secret": True})
-
-
-def config_etag(config: Config) -> str:
-    return f'"{config.config_id}-{config.version}"'
-
-
-def expected_version(if_match: str | None, current: Config) -> int:
-    """The version ``If-Match`` names: 428 when absent, 412 when it is not the current."""
-    if if_match is None or not if_match.strip():
-        raise PreconditionRequired(
-            "this write needs an If-Match header with the ETag you last read",
-            code="IF_MATCH_REQUIRED",
-        )
-    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
-    if "*" in tags or config_etag(current) in tags:
-        return current.version
-    raise PreconditionFailed(
-        "the configuration changed since you read it",
-        code="ETAG_MISMATCH",
-        details={"currentETag": config_etag(current)},
-    )
 
 
 def audit_values(
@@ -97,6 +75,7 @@ def change_event(
     *,
     service_id: str,
     secrets: SecretRule,
+    timestamp: datetime,
 ) -> tuple[str, str]:
     """``(event type, envelope JSON)`` for the outbox; the subject is the application."""
     payload: dict[str, Any] = {
@@ -121,5 +100,6 @@ def change_event(
         subject=config.application,
         version=version,
         payload=payload,
+        timestamp=timestamp,
     )
     return event_type, json.dumps(envelope.to_wire(), separators=(",", ":"))

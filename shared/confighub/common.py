@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from shared.errors import BadRequest
 
 
-def utcnow() -> datetime:
-    """Second precision: MySQL DATETIME keeps no fraction, so what a write returns equals
-    what a later read returns."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+def sql_time(instant: datetime) -> datetime:
+    """An instant as ConfigHub stores times: naive UTC to the second (MySQL DATETIME
+    keeps no fraction, so what a write returns equals what a later read returns)."""
+    return instant.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def encode_token(last_id: int) -> str:

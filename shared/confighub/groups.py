@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shared.confighub.common import utcnow
+from shared.confighub.common import sql_time
 from shared.confighub.model import ConfigGroup, GroupDraft
 from shared.errors import Conflict, NotFound
+from shared.ports import Clock
 
 if TYPE_CHECKING:
     from shared.confighub.repository import ConfigStore
@@ -17,8 +18,9 @@ def _not_found(group_id: int) -> NotFound:
 
 
 class GroupService:
-    def __init__(self, store: ConfigStore) -> None:
+    def __init__(self, store: ConfigStore, clock: Clock) -> None:
         self._store = store
+        self._clock = clock
 
     def list_groups(self) -> list[ConfigGroup]:
         return self._store.list_groups()
@@ -30,7 +32,7 @@ class GroupService:
         return group
 
     def create_group(self, draft: GroupDraft) -> ConfigGroup:
-        now = utcnow()
+        now = sql_time(self._clock.now())
         with self._store.unit_of_work() as uow:
             group_id = uow.insert_group(draft.group_name, now)
             uow.commit()
@@ -40,7 +42,7 @@ class GroupService:
 
     def rename_group(self, group_id: int, draft: GroupDraft) -> ConfigGroup:
         with self._store.unit_of_work() as uow:
-            if not uow.rename_group(group_id, draft.group_name, utcnow()):
+            if not uow.rename_group(group_id, draft.group_name, sql_time(self._clock.now())):
                 raise _not_found(group_id)
             group = uow.get_group(group_id)
             uow.commit()

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 from itertools import groupby
 from typing import Protocol
 
-from shared.ports import EventPublisher
+from shared.confighub.common import sql_time
+from shared.ports import Clock, EventPublisher
 
 log = logging.getLogger("confighub.outbox")
 
@@ -42,7 +43,7 @@ class OutboxRows(Protocol):
 
     def pending(self, limit: int) -> Sequence[PendingEvent]: ...
 
-    def mark_sent(self, ids: Sequence[int]) -> None: ...
+    def mark_sent(self, ids: Sequence[int], sent_at: datetime) -> None: ...
 
     def note_failure(self, ids: Sequence[int]) -> None: ...
 
@@ -57,9 +58,9 @@ class OutboxRelay:
         storage: OutboxStorage,
         publisher: EventPublisher,
         *,
-        batch_size: int = 100,
-        lease_seconds: float = 60.0,
-        clock: Callable[[], float] = time.time,
+        batch_size: int,
+        lease_seconds: float,
+        clock: Clock,
     ) -> None:
         self._storage = storage
         self._publisher = publisher
@@ -78,7 +79,7 @@ class OutboxRelay:
         with self._storage.session() as rows:
             for _ in range(max_passes):
                 holder = uuid.uuid4().hex
-                if not rows.claim_lease(holder, self._clock(), self._lease_seconds):
+                if not rows.claim_lease(holder, self._clock.time(), self._lease_seconds):
                     return sent
                 try:
                     count, healthy = self._drain(rows)
@@ -107,7 +108,7 @@ class OutboxRelay:
                     )
                     rows.note_failure(ids)
                     return sent, False
-                rows.mark_sent(ids)
+                rows.mark_sent(ids, sql_time(self._clock.now()))
                 sent += len(ids)
             if len(batch) < self._batch_size:
                 return sent, True

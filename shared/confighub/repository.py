@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from shared.confighub.common import encode_token, utcnow
+from shared.confighub.common import encode_token
 from shared.confighub.model import AuditEntry, Config, ConfigGroup, ConfigQuery
 from shared.confighub.repository_tables import config, config_audit, config_group, outbox
 from shared.confighub.spring import Layer, Row
@@ -141,14 +141,16 @@ class UnitOfWork:
         ).first()
         return AuditEntry.model_validate(dict(row._mapping)) if row else None
 
-    def add_outbox(self, hub: str, partition_key: str, event_type: str, body: str) -> None:
+    def add_outbox(
+        self, hub: str, partition_key: str, event_type: str, body: str, created_at: datetime
+    ) -> None:
         self._execute(
             outbox.insert().values(
                 hub=hub,
                 partition_key=partition_key,
                 event_type=event_type,
                 body=body,
-                create_dttm=utcnow(),
+                create_dttm=created_at,
                 attempts=0,
             )
         )

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from shared.confighub.common import utcnow
 from shared.confighub.repository import _translated
 from shared.confighub.repository_tables import outbox, outbox_lease
 
@@ -73,12 +73,12 @@ class OutboxSession:
         ).all()
         return [OutboxRecord(r.outbox_id, r.hub, r.partition_key, r.body) for r in rows]
 
-    def mark_sent(self, ids: Sequence[int]) -> None:
+    def mark_sent(self, ids: Sequence[int], sent_at: datetime) -> None:
         if ids:
             self._run(
                 outbox.update()
                 .where(outbox.c.outbox_id.in_(list(ids)), outbox.c.sent_dttm.is_(None))
-                .values(sent_dttm=utcnow())
+                .values(sent_dttm=sent_at)
             )
 
     def note_failure(self, ids: Sequence[int]) -> None:

@@ -83,5 +83,5 @@ outbox_lease = sa.Table(
     metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("holder", sa.String(64)),
-    sa.Column("expires_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Double, nullable=False),
 )

@@ -2,6 +2,8 @@
 
 Side effects that must not happen for a rolled-back change (cache invalidation, event
 publishing) run only after commit; the outbox row makes the event durable before that.
+A change applies only over the version the caller's ``IfMatch`` accepts, and the UPDATE
+or DELETE is itself conditional on the version read, so a stale write never wins a race.
 """
 
 from __future__ import annotations
@@ -11,13 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from shared.confighub import spring
-from shared.confighub.changes import (
-    audit_values,
-    change_event,
-    config_etag,
-    expected_version,
-)
-from shared.confighub.common import decode_token, utcnow
+from shared.confighub.changes import audit_values, change_event
+from shared.confighub.common import decode_token, sql_time
 from shared.confighub.envcache import EnvironmentCache
 from shared.confighub.groups import GroupService
 from shared.confighub.model import (
@@ -38,6 +35,8 @@ from shared.confighub.paths import parse as parse_spring_path
 from shared.confighub.serving import ConfigHubOptions, ConfigServing
 from shared.confighub.values import validate_key, validate_value
 from shared.errors import BadRequest, NotFound, PreconditionFailed, RuleViolation
+from shared.ports import Clock
+from shared.preconditions import IfMatch, check_if_match
 
 if TYPE_CHECKING:
     from shared.confighub.repository import ConfigStore, UnitOfWork
@@ -49,7 +48,6 @@ __all__ = [
     "FilePath",
     "GroupService",
     "UiPath",
-    "config_etag",
     "parse_spring_path",
     "render_environment",
 ]
@@ -57,6 +55,8 @@ __all__ = [
 render_environment = spring.render
 
 log = logging.getLogger("confighub.service")
+WHAT = "the configuration"
+"""How a precondition failure names the resource."""
 
 
 class ConfigHubService(ConfigServing):
@@ -68,10 +68,12 @@ class ConfigHubService(ConfigServing):
         relay: OutboxRelay,
         environments: EnvironmentCache,
         options: ConfigHubOptions,
+        clock: Clock,
     ) -> None:
         super().__init__(store, environments, options)
         self._relay = relay
-        self.groups = GroupService(store)
+        self._clock = clock
+        self.groups = GroupService(store, clock)
 
     # --- reads -------------------------------------------------------------------
     def get_config(self, config_id: int) -> Config:
@@ -104,7 +106,7 @@ class ConfigHubService(ConfigServing):
         label = draft.label or self.options.default_label
         validate_key(draft.application, draft.profile, label, draft.prop)
         validate_value(draft.prop, draft.val_type, draft.val)
-        now = utcnow()
+        now = sql_time(self._clock.now())
         values = {
             "application": draft.application,
             "profile": draft.profile,
@@ -144,7 +146,7 @@ class ConfigHubService(ConfigServing):
         change: ConfigChange,
         actor: Actor,
         *,
-        if_match: str | None,
+        if_match: IfMatch | None,
         dry_run: bool = False,
     ) -> Config:
         # Only what the caller sent: a field left out keeps its stored value, so an
@@ -163,7 +165,7 @@ class ConfigHubService(ConfigServing):
         )
 
     def rollback_config(
-        self, config_id: int, request: RollbackRequest, actor: Actor, *, if_match: str | None
+        self, config_id: int, request: RollbackRequest, actor: Actor, *, if_match: IfMatch | None
     ) -> Config:
         with self._store.unit_of_work() as uow:
             entry = uow.get_audit(request.audit_id)
@@ -182,7 +184,6 @@ class ConfigHubService(ConfigServing):
             operation=AuditOperation.ROLLBACK,
             reason=request.reason or f"rollback to version {entry.new_version}",
             dry_run=False,
-            if_match_required=False,
         )
 
     def _change(
@@ -191,27 +192,22 @@ class ConfigHubService(ConfigServing):
         fields: dict[str, Any],
         *,
         actor: Actor,
-        if_match: str | None,
+        if_match: IfMatch | None,
         operation: AuditOperation,
         reason: str | None,
         dry_run: bool,
-        if_match_required: bool = True,
     ) -> Config:
         with self._store.unit_of_work() as uow:
             current = uow.get_config(config_id)
             if current is None:
                 raise NotFound(f"config {config_id} not found", code="CONFIG_NOT_FOUND")
-            expected = (
-                expected_version(if_match, current)
-                if if_match_required or if_match
-                else current.version
-            )
+            check_if_match(if_match, current.version, WHAT)
             changed = current.model_copy(
                 update={
                     **fields,
                     "version": current.version + 1,
                     "updated_by": actor.subject,
-                    "update_dttm": utcnow(),
+                    "update_dttm": sql_time(self._clock.now()),
                 }
             )
             changed = Config.model_validate(changed.model_dump())
@@ -233,25 +229,21 @@ class ConfigHubService(ConfigServing):
                 }
             )
             stored["val_type"] = changed.val_type.value
-            if not uow.update_config(config_id, expected, stored):
-                raise PreconditionFailed(
-                    "the configuration changed since you read it", code="ETAG_MISMATCH"
-                )
+            if not uow.update_config(config_id, current.version, stored):
+                raise PreconditionFailed(f"{WHAT} changed since you read it", code="ETAG_MISMATCH")
             self._record(uow, operation, before=current, after=changed, actor=actor, reason=reason)
             uow.commit()
         self._after_commit([changed.application])
         return self.secrets.mask(changed)
 
-    def delete_config(self, config_id: int, actor: Actor, *, if_match: str | None) -> None:
+    def delete_config(self, config_id: int, actor: Actor, *, if_match: IfMatch | None) -> None:
         with self._store.unit_of_work() as uow:
             current = uow.get_config(config_id)
             if current is None:
                 raise NotFound(f"config {config_id} not found", code="CONFIG_NOT_FOUND")
-            expected = expected_version(if_match, current)
-            if not uow.delete_config(config_id, expected):
-                raise PreconditionFailed(
-                    "the configuration changed since you read it", code="ETAG_MISMATCH"
-                )
+            check_if_match(if_match, current.version, WHAT)
+            if not uow.delete_config(config_id, current.version):
+                raise PreconditionFailed(f"{WHAT} changed since you read it", code="ETAG_MISMATCH")
             self._record(
                 uow, AuditOperation.DELETE, before=current, after=None, actor=actor, reason=None
             )
@@ -278,9 +270,10 @@ class ConfigHubService(ConfigServing):
     ) -> None:
         subject = after or before
         assert subject is not None
+        now = self._clock.now()
         uow.add_audit(
             audit_values(
-                operation, before=before, after=after, actor=actor, reason=reason, now=utcnow()
+                operation, before=before, after=after, actor=actor, reason=reason, now=sql_time(now)
             )
         )
         version = after.version if after else (before.version + 1 if before else 1)
@@ -290,8 +283,9 @@ class ConfigHubService(ConfigServing):
             version,
             service_id=self.options.service_id,
             secrets=self.secrets,
+            timestamp=now,
         )
-        uow.add_outbox(self.options.hub, subject.application, event_type, body)
+        uow.add_outbox(self.options.hub, subject.application, event_type, body, sql_time(now))
 
     def _after_commit(self, applications: Sequence[str]) -> None:
         self._envs.invalidate(applications)

@@ -28,10 +28,12 @@ CHANGE_EVENT_TYPES = frozenset(EVENT_TYPES.values())
 
 @dataclass(frozen=True)
 class ConfigHubOptions:
-    default_label: str = "main"
-    hub: str = "confighub-config-update"
-    service_id: str = "confighub"
-    secret_pattern: str = r"(?i)(password|passwd|secret|token|credential|api[-_.]?key)"
+    """What ConfigHub reads from ``Settings``; the defaults live there only."""
+
+    default_label: str
+    hub: str
+    service_id: str
+    secret_pattern: str
 
 
 class ConfigServing:

@@ -3,13 +3,14 @@
 Everything happens in the node's local time (``zoneinfo``), so a cutoff of 14:00 means
 14:00 on the node's wall clock on both sides of a daylight-saving change. Pickup slots
 are wall-clock times too: a slot that falls in a spring-forward gap is taken at the same
-elapsed instant after the gap (zoneinfo's ``fold=0`` reading).
+elapsed instant after the gap (zoneinfo's ``fold=0`` reading), and answered as the wall
+clock shows that instant (a 02:30 slot in a gap from 02:00 to 03:00 is 03:30).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.errors import RuleViolation
@@ -72,7 +73,7 @@ def first_pickup(
         for slot in service.pickup_calendar.slots_on(day):
             at = datetime.combine(day, slot, tzinfo=zone)
             if at >= not_before:
-                return at
+                return at.astimezone(UTC).astimezone(zone)
         day += timedelta(days=1)
     raise RuleViolation(
         f"carrier service {service.id} has no pickup slot within {HORIZON_DAYS} days"

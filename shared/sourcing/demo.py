@@ -3,7 +3,8 @@
 Ground promises by distance zone (the UPS/FedEx zone chart: zone 2 is up to 150 miles,
 zone 8 beyond 1,800), carries hazmat and observes the six holidays parcel carriers keep;
 two-day and next-day air are guaranteed, collect earlier, need notice, and refuse hazmat.
-Seeding upserts fixed ids, so running it twice leaves the same documents.
+Seeding puts fixed ids, so running it twice leaves the same carrier services and rules
+(each one version up).
 """
 
 from __future__ import annotations

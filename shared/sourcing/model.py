@@ -1,13 +1,16 @@
-"""Sourcing documents, the supply it reads, and the calculator's request and answer.
+"""Carrier services and rules as clients see them, the supply sourcing reads, and the
+calculator's request and answer.
 
-Stored documents and wire models share one shape (camelCase JSON), so a PUT body is the
-document that is stored and a GET returns it unchanged.
+A carrier service or rule on the wire is what a PUT takes and a GET returns, field for
+field; its stored document (``shared.sourcing.stored``) adds only the version, which
+travels in the ``ETag`` header, so the bodies never carry store metadata.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -52,7 +55,6 @@ class CarrierService(SourcingModel):
     additional_transit_days: int = Field(0, ge=0, le=30)
     delivery_date_type: DeliveryDateType = "ESTIMATED"
     notification_lead_minutes: int = Field(0, ge=0, le=7 * 24 * 60)
-    etag: str | None = Field(None, alias="_etag")
 
     @field_validator("transit_zones")
     @classmethod
@@ -94,7 +96,18 @@ class SourcingRule(SourcingModel):
     fulfillment_type: FulfillmentType
     destination_type: str | None = Field(None, max_length=32)
     criteria: RuleCriteria = Field(default_factory=RuleCriteria)
-    etag: str | None = Field(None, alias="_etag")
+
+
+V = TypeVar("V", CarrierService, SourcingRule)
+
+
+@dataclass(frozen=True)
+class Versioned(Generic[V]):
+    """A carrier service or rule and the version it is stored at: the trigger sends the
+    version as the ``ETag`` and the value as the body."""
+
+    value: V
+    version: int
 
 
 class NodeSupply(SourcingModel):
@@ -215,5 +228,6 @@ __all__ = [
     "SourcingAnswer",
     "SourcingRequest",
     "SourcingRule",
+    "Versioned",
     "WorkCalendar",
 ]

@@ -1,38 +1,39 @@
 """Carrier services and sourcing rules, over the DocumentStore port only.
 
-Both containers are partitioned by ``/enterpriseCode``: a calculation reads one partition
-of each. A GET by id alone searches across partitions and asks for the enterprise code
-when the id is ambiguous.
+Reads and writes go through ``Documents`` of the stored models (``stored``), so no
+stored field name is spelled here, and callers get wire models with their versions,
+never a container. A GET by id alone searches across enterprises and asks for the
+enterprise code when the id is ambiguous.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TypeVar
 
-from pydantic import BaseModel
+from shared.errors import Conflict, NotFound, Unavailable
+from shared.ports import DocumentStore
+from shared.preconditions import IfMatch, check_if_match
+from shared.sourcing.model import CarrierService, SourcingRule, Versioned
+from shared.sourcing.stored import (
+    IN_ID_ORDER,
+    CarrierServiceDocument,
+    SourcingRuleDocument,
+    carrier_services_container,
+    sourcing_rules_container,
+    with_id,
+)
+from shared.stored import Documents, Stored
 
-from shared.errors import Conflict, NotFound
-from shared.ports import ContainerSpec, Document, DocumentContainer, DocumentStore, Filter, Query
-from shared.sourcing.model import CarrierService, SourcingRule
-
-M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D", CarrierServiceDocument, SourcingRuleDocument)
+MAX_RACE_RETRIES = 5
 
 
 @dataclass(frozen=True)
 class ContainerNames:
-    carrier_services: str = "carrier_services"
-    sourcing_rules: str = "sourcing_rules"
-
-
-def _model(cls: type[M], doc: Document) -> M:
-    """Store metadata is dropped except the etag, which callers need for If-Match."""
-    kept = {k: v for k, v in doc.items() if not k.startswith("_") or k == "_etag"}
-    return cls.model_validate(kept)
-
-
-def _document(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json", by_alias=True, exclude={"etag"})
+    carrier_services: str
+    sourcing_rules: str
 
 
 class SourcingRepository:
@@ -40,69 +41,89 @@ class SourcingRepository:
         self._store = store
         self._names = names
 
-    @property
-    def carrier_services(self) -> DocumentContainer:
-        return self._store.container(ContainerSpec(self._names.carrier_services, "/enterpriseCode"))
+    @cached_property
+    def _services(self) -> Documents[CarrierServiceDocument]:
+        spec = carrier_services_container(self._names.carrier_services)
+        return Documents(self._store.container(spec), CarrierServiceDocument)
 
-    @property
-    def sourcing_rules(self) -> DocumentContainer:
-        return self._store.container(ContainerSpec(self._names.sourcing_rules, "/enterpriseCode"))
+    @cached_property
+    def _rules(self) -> Documents[SourcingRuleDocument]:
+        spec = sourcing_rules_container(self._names.sourcing_rules)
+        return Documents(self._store.container(spec), SourcingRuleDocument)
 
     def list_carrier_services(self, enterprise_code: str) -> list[CarrierService]:
-        docs = self.carrier_services.query(
-            Query(order_by=(("id", False),)), partition_key=enterprise_code
-        )
-        return [_model(CarrierService, d) for d in docs]
+        found = self._services.query(IN_ID_ORDER, partition_key=enterprise_code)
+        return [stored.model.view() for stored in found]
 
     def list_rules(self, enterprise_code: str) -> list[SourcingRule]:
-        docs = self.sourcing_rules.query(
-            Query(order_by=(("id", False),)), partition_key=enterprise_code
+        found = self._rules.query(IN_ID_ORDER, partition_key=enterprise_code)
+        return [stored.model.view() for stored in found]
+
+    def get_carrier_service(
+        self, id: str, enterprise_code: str | None
+    ) -> Versioned[CarrierService]:
+        found = _find(self._services, "carrier service", id, enterprise_code).model
+        return Versioned(found.view(), found.version)
+
+    def get_rule(self, id: str, enterprise_code: str | None) -> Versioned[SourcingRule]:
+        found = _find(self._rules, "sourcing rule", id, enterprise_code).model
+        return Versioned(found.view(), found.version)
+
+    def put_carrier_service(
+        self, service: CarrierService, if_match: IfMatch | None
+    ) -> Versioned[CarrierService]:
+        written = _put(
+            self._services,
+            CarrierServiceDocument.of(service),
+            f"carrier service {service.id!r}",
+            if_match,
         )
-        return [_model(SourcingRule, d) for d in docs]
+        return Versioned(written.view(), written.version)
 
-    def get_carrier_service(self, id: str, enterprise_code: str | None) -> CarrierService:
-        return _model(
-            CarrierService,
-            self._find(self.carrier_services, "carrier service", id, enterprise_code),
+    def put_rule(self, rule: SourcingRule, if_match: IfMatch | None) -> Versioned[SourcingRule]:
+        written = _put(
+            self._rules, SourcingRuleDocument.of(rule), f"sourcing rule {rule.id!r}", if_match
         )
+        return Versioned(written.view(), written.version)
 
-    def get_rule(self, id: str, enterprise_code: str | None) -> SourcingRule:
-        return _model(
-            SourcingRule, self._find(self.sourcing_rules, "sourcing rule", id, enterprise_code)
+
+def _put(docs: Documents[D], document: D, what: str, if_match: IfMatch | None) -> D:
+    """Create or replace, one version up. ``if_match`` is checked against the version
+    read; the write is then conditional on that read (a create fails over an existing
+    document, a replace over a changed etag), and a write that lost a race starts over,
+    so two PUTs never both write the same next version."""
+    for _ in range(MAX_RACE_RETRIES):
+        current = docs.get(document.id, document.enterprise_code)
+        check_if_match(if_match, current.model.version if current else None, what)
+        written = _write(docs, document, current)
+        if written is not None:
+            return written.model
+    raise Unavailable(f"{what} is too contended; retry", code="CONTENDED")
+
+
+def _write(docs: Documents[D], document: D, current: Stored[D] | None) -> Stored[D] | None:
+    """The write over ``current`` (nothing: a create), or ``None`` if it lost a race."""
+    if current is not None:
+        next_version = document.with_changes(version=current.model.version + 1)
+        return docs.try_replace(next_version, if_match=current.etag)
+    try:
+        return docs.create(document)
+    except Conflict:
+        return None
+
+
+def _find(docs: Documents[D], what: str, id: str, enterprise_code: str | None) -> Stored[D]:
+    if enterprise_code is not None:
+        found = docs.get(id, enterprise_code)
+        if found is None:
+            raise NotFound(f"{what} {id!r} does not exist for enterprise {enterprise_code!r}")
+        return found
+    matches = docs.query(with_id(id))
+    if not matches:
+        raise NotFound(f"{what} {id!r} does not exist")
+    if len(matches) > 1:
+        raise Conflict(
+            f"{what} {id!r} exists for several enterprises; pass enterpriseCode",
+            code="AMBIGUOUS_ID",
         )
-
-    def put_carrier_service(self, service: CarrierService, if_match: str | None) -> CarrierService:
-        return _model(
-            CarrierService, self._put(self.carrier_services, _document(service), if_match)
-        )
-
-    def put_rule(self, rule: SourcingRule, if_match: str | None) -> SourcingRule:
-        return _model(SourcingRule, self._put(self.sourcing_rules, _document(rule), if_match))
-
-    @staticmethod
-    def _put(container: DocumentContainer, doc: Document, if_match: str | None) -> Document:
-        """With If-Match the write happens only over that version (412 otherwise)."""
-        if if_match is None:
-            return container.upsert(doc)
-        return container.replace(doc, if_match=if_match)
-
-    @staticmethod
-    def _find(
-        container: DocumentContainer, what: str, id: str, enterprise_code: str | None
-    ) -> Document:
-        if enterprise_code is not None:
-            try:
-                return container.read(id, enterprise_code)
-            except NotFound:
-                raise NotFound(
-                    f"{what} {id!r} does not exist for enterprise {enterprise_code!r}"
-                ) from None
-        found = container.query(Query(filters=(Filter("id", "=", id),), limit=2))
-        if not found:
-            raise NotFound(f"{what} {id!r} does not exist")
-        if len(found) > 1:
-            raise Conflict(
-                f"{what} {id!r} exists for several enterprises; pass enterpriseCode",
-                code="AMBIGUOUS_ID",
-            )
-        return found[0]
+    return matches[0]

@@ -9,14 +9,14 @@ another context. Other contexts get promises through the same public calls: one 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from shared.errors import DomainError, RuleViolation, Unavailable
 from shared.events import new_event
-from shared.ports import EventPublisher
+from shared.ports import Clock, EventPublisher
+from shared.preconditions import IfMatch
 from shared.sourcing.geo import Location, locate, postal_prefix
 from shared.sourcing.model import (
     CarrierService,
@@ -24,6 +24,7 @@ from shared.sourcing.model import (
     SourcingAnswer,
     SourcingRequest,
     SourcingRule,
+    Versioned,
 )
 from shared.sourcing.planner import plan_options
 from shared.sourcing.repository import SourcingRepository
@@ -32,6 +33,7 @@ log = logging.getLogger("shared.sourcing")
 
 EVENT_TYPE = "SourcingOptionsCalculated"
 ORDER_DATE_WINDOW = timedelta(days=366)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_DESTINATION = {"SHIP": "RESIDENTIAL", "PICKUP": "STORE"}
 
 
@@ -85,8 +87,8 @@ class SourcingService:
         *,
         hub: str,
         service_id: str,
+        clock: Clock,
         hazmat: HazmatLookup | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.repo = repo
         self.availability = availability
@@ -123,7 +125,7 @@ class SourcingService:
     def _answer(
         self, requests: Sequence[SourcingRequest], *, check_hazmat: bool = True
     ) -> list[SourcingAnswer]:
-        now = self.clock()
+        now = self.clock.now()
         catalog_hazmat = (
             self._catalog_hazmat([line.item_id for r in requests for line in r.lines])
             if check_hazmat
@@ -201,12 +203,15 @@ class SourcingService:
                 for o in answer.options
             ],
         }
+        now = self.clock.now()
         event = new_event(
             EVENT_TYPE,
             service_id=self.service_id,
             subject=request.enterprise_code,
-            version=time.time_ns() // 1000,
+            # Microseconds since the epoch: a later answer of an enterprise ranks higher.
+            version=(now - EPOCH) // timedelta(microseconds=1),
             payload=payload,
+            timestamp=now,
         )
         try:
             self.events.publish(self.hub, [event.to_wire()])
@@ -214,21 +219,27 @@ class SourcingService:
             log.warning("%s not published: %s", EVENT_TYPE, exc.message)
 
     # --- carrier services and rules -------------------------------------------------
-    def get_carrier_service(self, id: str, enterprise_code: str | None = None) -> CarrierService:
+    # A PUT creates or replaces; ``if_match`` (the client's If-Match) must hold for the
+    # version stored now, and a missing document holds for none (412, ETAG_MISMATCH).
+    def get_carrier_service(
+        self, id: str, enterprise_code: str | None = None
+    ) -> Versioned[CarrierService]:
         return self.repo.get_carrier_service(id, enterprise_code)
 
     def put_carrier_service(
-        self, id: str, service: CarrierService, if_match: str | None = None
-    ) -> CarrierService:
+        self, id: str, service: CarrierService, if_match: IfMatch | None = None
+    ) -> Versioned[CarrierService]:
         _same_id(id, service.id)
         return self.repo.put_carrier_service(service, if_match)
 
-    def get_sourcing_rule(self, id: str, enterprise_code: str | None = None) -> SourcingRule:
+    def get_sourcing_rule(
+        self, id: str, enterprise_code: str | None = None
+    ) -> Versioned[SourcingRule]:
         return self.repo.get_rule(id, enterprise_code)
 
     def put_sourcing_rule(
-        self, id: str, rule: SourcingRule, if_match: str | None = None
-    ) -> SourcingRule:
+        self, id: str, rule: SourcingRule, if_match: IfMatch | None = None
+    ) -> Versioned[SourcingRule]:
         _same_id(id, rule.id)
         return self.repo.put_rule(rule, if_match)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from shared import bootstrap
+from shared.adapters.clock import ManualClock
 from shared.adapters.events_local import LocalBus
 from shared.bootstrap import Registry
 from shared.catalog.demo.generator import demo_skus
@@ -99,7 +100,7 @@ def seed(reg: Registry) -> None:
 
 @pytest.fixture
 def seeded(registry: Registry) -> Registry:
-    registry.sourcing().clock = lambda: NOW
+    registry.override(clock=ManualClock(NOW))
     seed(registry)
     return registry
 
@@ -172,8 +173,7 @@ def counted_reads(
     counts: Counter[str] = Counter()
     fresh = Registry(embedded_settings(tmp_path))
     with bootstrap.use_registry(fresh):
-        fresh.override(documents=CountingStore(fresh.documents(), counts))
-        fresh.sourcing().clock = lambda: NOW
+        fresh.override(documents=CountingStore(fresh.documents(), counts), clock=ManualClock(NOW))
         fresh.sourcing().calculate_options_many(requests, check_hazmat=check_hazmat)
     return dict(counts)
 

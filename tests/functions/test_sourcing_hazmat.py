@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from shared.adapters.clock import ManualClock
 from shared.bootstrap import Registry
 from shared.bootstrap.services import build_catalog
 from shared.catalog.demo.generator import demo_skus, hazmat_skus
@@ -30,7 +31,7 @@ AIR_REFUSED = [
 
 @pytest.fixture
 def shop(registry: Registry) -> Registry:
-    registry.sourcing().clock = lambda: datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    registry.override(clock=ManualClock(datetime(2026, 3, 3, 15, 0, tzinfo=UTC)))
     seed_catalog_products(registry.catalog(), PRODUCTS)
     seed_sourcing(registry, Notes())
     stock = {FRAGRANCE: 5, PLAIN: 5}

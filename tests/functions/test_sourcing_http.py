@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from shared.adapters.clock import ManualClock
 from shared.adapters.events_local import LocalBus
 from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
@@ -22,6 +23,7 @@ ENTERPRISE = "BEAUTY_US"
 ADMIN = mint_local_token(TEST_SIGNING_KEY, subject="ops-1", roles=[SOURCING_ADMIN])
 OTHER = mint_local_token(TEST_SIGNING_KEY, subject="ops-2", roles=[INVENTORY_ADMIN])
 ORDER_DATE = "2026-03-03T10:00:00-05:00"
+NOW = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
 
 
 class Notes:
@@ -59,7 +61,7 @@ def add_node(
 
 @pytest.fixture
 def demo(registry: Registry) -> Registry:
-    registry.sourcing().clock = lambda: datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    registry.override(clock=ManualClock(NOW))
     notes = Notes()
     seed_sourcing(registry, notes)
     seed_sourcing(registry, notes)
@@ -164,6 +166,8 @@ def test_each_answer_is_published_without_personal_data(demo: Registry) -> None:
         ENTERPRISE,
         ENTERPRISE,
     )
+    # The clock's reading: the time, and the version in microseconds since the epoch.
+    assert (event["timestamp"], event["version"]) == ("2026-03-03T15:00:00Z", 1772550000000000)
     assert event["payload"] == {
         "enterpriseCode": ENTERPRISE,
         "sellerCode": None,

@@ -240,6 +240,8 @@ def test_slot_in_spring_forward_gap_is_taken_after_the_gap() -> None:
         0,
     )
     assert promise.pickup_at.astimezone(UTC) == at("2026-03-08T07:30Z")
+    # As the node's wall clock shows that instant: 02:30 does not exist that night.
+    assert promise.pickup_at.isoformat() == "2026-03-08T03:30:00-04:00"
 
 
 @pytest.mark.parametrize(
