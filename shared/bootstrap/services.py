@@ -8,20 +8,49 @@ stock levels and delivery promises), an adapter from ``bridges`` stands between 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from shared.errors import ConfigurationError
+from shared.ports import Cache, Clock, DocumentStore, EventPublisher
 
 if TYPE_CHECKING:
-    from shared.bootstrap.registry import Registry
     from shared.catalog.service import CatalogService
     from shared.catalog.sources.port import CatalogSource
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
+    from shared.settings import Settings
     from shared.sourcing.service import SourcingService
 
 
-def build_confighub(reg: Registry) -> ConfigHubService:
+class Parts(Protocol):
+    """What a builder takes from the registry: the settings, the ports, and the services
+    of the contexts it bridges to. The registry is one; a builder never needs more."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def clock(self) -> Clock: ...
+
+    def credential(self) -> Any: ...
+
+    def sql(self) -> Any: ...
+
+    def documents(self) -> DocumentStore: ...
+
+    def cache(self) -> Cache: ...
+
+    def events(self) -> EventPublisher: ...
+
+    def inventory(self) -> InventoryService: ...
+
+    def sourcing(self) -> SourcingService: ...
+
+    def catalog(self) -> CatalogService: ...
+
+    def catalog_source(self) -> CatalogSource: ...
+
+
+def build_confighub(reg: Parts) -> ConfigHubService:
     from shared.confighub.envcache import EnvironmentCache
     from shared.confighub.outbox import OutboxRelay
     from shared.confighub.repository import ConfigStore
@@ -52,7 +81,7 @@ def build_confighub(reg: Registry) -> ConfigHubService:
     )
 
 
-def build_inventory(reg: Registry) -> InventoryService:
+def build_inventory(reg: Parts) -> InventoryService:
     """Its writes also mark the catalog's copy of their stock stale (read-your-writes
     for the storefront); the marks need only the cache, never the catalog's source."""
     from shared.catalog.stock import StockMarks
@@ -126,7 +155,7 @@ def build_inventory(reg: Registry) -> InventoryService:
     )
 
 
-def build_sourcing(reg: Registry) -> SourcingService:
+def build_sourcing(reg: Parts) -> SourcingService:
     from shared.bootstrap.bridges import CatalogHazmat, InventoryAvailability
     from shared.sourcing.repository import ContainerNames, SourcingRepository
     from shared.sourcing.service import SourcingService
@@ -150,7 +179,7 @@ def build_sourcing(reg: Registry) -> SourcingService:
     )
 
 
-def build_catalog_source(reg: Registry) -> CatalogSource:
+def build_catalog_source(reg: Parts) -> CatalogSource:
     s = reg.settings
     if not s.ctp_project_key:
         from shared.catalog.sources.local import LocalCatalogSource
@@ -176,7 +205,7 @@ def build_catalog_source(reg: Registry) -> CatalogSource:
     return CommercetoolsSource(client, locale=s.ctp_locale)
 
 
-def build_catalog(reg: Registry) -> CatalogService:
+def build_catalog(reg: Parts) -> CatalogService:
     """Inventory and sourcing are handed over as factories: a catalog request that shows
     no stock or promises never builds them, and one that fails to build degrades only
     its own fields."""
