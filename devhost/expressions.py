@@ -11,24 +11,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import AliasChoices
-from pydantic.fields import FieldInfo
-
 from shared.errors import ConfigurationError
-from shared.settings import Settings
+from shared.settings import Settings, setting_names
 
 _EXPRESSION = re.compile(r"%([^%]+)%")
-
-
-def _aliases(info: FieldInfo) -> list[str]:
-    names: list[str] = []
-    if info.alias:
-        names.append(info.alias)
-    if isinstance(info.validation_alias, AliasChoices):
-        names.extend(c for c in info.validation_alias.choices if isinstance(c, str))
-    elif isinstance(info.validation_alias, str):
-        names.append(info.validation_alias)
-    return names
 
 
 def settings_values(settings: Settings | None = None) -> dict[str, str]:
@@ -44,7 +30,7 @@ def settings_values(settings: Settings | None = None) -> dict[str, str]:
             value = info.default
         if value is None:
             continue
-        for name in _aliases(info):
+        for name in setting_names(field_name):
             values[name.upper()] = str(value)
     return values
 

@@ -13,27 +13,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pydantic import AliasChoices
 
-from shared.settings import Settings
-
-
-def setting_names(field: Any) -> list[str]:
-    if field.alias:
-        return [field.alias]
-    if isinstance(field.validation_alias, AliasChoices):
-        return [str(c) for c in field.validation_alias.choices]
-    return []
+from shared.settings import Settings, setting_names
 
 
 def rows() -> list[tuple[str, str, str]]:
     out = []
     for name, field in Settings.model_fields.items():
-        names = setting_names(field) or [name.upper()]
+        names = setting_names(name)
         default = field.default
         shown = "" if default is None else str(default)
         desc = (field.description or "").replace("|", "\\|")
@@ -54,7 +44,7 @@ def sample() -> str:
         "AzureWebJobsStorage": "UseDevelopmentStorage=true",
     }
     for name, field in Settings.model_fields.items():
-        names = setting_names(field) or [name.upper()]
+        names = setting_names(name)
         default = field.default
         values[names[0]] = "" if default is None else str(default)
     document = {

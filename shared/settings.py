@@ -41,19 +41,16 @@ class Settings(BaseSettings):
     # --- general -------------------------------------------------------------------
     service_id: str = Field(
         "commerce-functions",
-        alias="SERVICE_ID",
         description="`serviceId` stamped on every published event",
         json_schema_extra=AZURE_OPTIONAL,
     )
     local_data_dir: Path = Field(
         Path(".local"),
-        alias="LOCAL_DATA_DIR",
         description="where the embedded stores, the local signing key and leases live",
         json_schema_extra=LOCAL_ONLY,
     )
     azure_client_id: str | None = Field(
         None,
-        alias="AZURE_CLIENT_ID",
         description="client id of the app's user-assigned managed identity (Azure)",
         json_schema_extra=IN_AZURE,
     )
@@ -61,7 +58,6 @@ class Settings(BaseSettings):
     # --- SQL (confighub) -----------------------------------------------------------
     sql_url: str | None = Field(
         None,
-        alias="SQL_URL",
         description=(
             "ConfigHub database: `mysql+pymysql://user@host:3306/confighub?ssl_verify_cert=true` "
             "in Azure, or `sqlite:///...`; unset: `confighub.db` under `LOCAL_DATA_DIR` (embedded)"
@@ -70,7 +66,6 @@ class Settings(BaseSettings):
     )
     sql_auth: Literal["password", "entra"] = Field(
         "password",
-        alias="SQL_AUTH",
         description=(
             "`entra`: each MySQL connection uses a fresh Entra token of the managed identity as "
             "password; `password`: the URL's password (local servers only)"
@@ -81,7 +76,6 @@ class Settings(BaseSettings):
         5,
         ge=1,
         le=100,
-        alias="SQL_POOL_SIZE",
         description="SQLAlchemy connection pool size per worker",
         json_schema_extra=AZURE_OPTIONAL,
     )
@@ -95,19 +89,16 @@ class Settings(BaseSettings):
     )
     cosmos_key: str | None = Field(
         None,
-        alias="COSMOS_KEY",
         description="account key, for local servers only (Azure uses the managed identity)",
         json_schema_extra=LOCAL_ONLY,
     )
     cosmos_database: str = Field(
         "commerce",
-        alias="COSMOS_DATABASE",
         description="Cosmos DB database name",
         json_schema_extra=IN_AZURE,
     )
     cosmos_verify_tls: bool = Field(
         True,
-        alias="COSMOS_VERIFY_TLS",
         description="`false` only for a local cosmosdb-server with its self-signed certificate",
         json_schema_extra=LOCAL_ONLY,
     )
@@ -115,7 +106,6 @@ class Settings(BaseSettings):
         5.0,
         gt=0,
         le=120,
-        alias="COSMOS_TIMEOUT_SECONDS",
         description=(
             "how long one Cosmos DB request may wait to connect and for its answer "
             "(a slow local cosmosdb-server under load needs more)"
@@ -124,7 +114,6 @@ class Settings(BaseSettings):
     )
     cosmos_create_containers: bool = Field(
         False,
-        alias="COSMOS_CREATE_CONTAINERS",
         description=(
             "create the database and containers on first use (local servers; in Azure the Bicep "
             "creates them)"
@@ -133,55 +122,46 @@ class Settings(BaseSettings):
     )
     documents_path: Path | None = Field(
         None,
-        alias="DOCUMENTS_PATH",
         description="file of the embedded document store (default `LOCAL_DATA_DIR/documents.db`)",
         json_schema_extra=LOCAL_ONLY,
     )
     cosmos_container_leases: str = Field(
         "leases",
-        alias="COSMOS_CONTAINER_LEASES",
         description="lease container of the change-feed trigger (partition key `/id`)",
         json_schema_extra=IN_AZURE,
     )
     cosmos_container_inventory: str = Field(
         "inventory",
-        alias="COSMOS_CONTAINER_INVENTORY",
         description="stock per item and node (`/itemId`)",
         json_schema_extra=IN_AZURE,
     )
     cosmos_container_ship_nodes: str = Field(
         "ship_nodes",
-        alias="COSMOS_CONTAINER_SHIP_NODES",
         description="ship nodes (`/enterpriseCode`)",
         json_schema_extra=IN_AZURE,
     )
     cosmos_container_reservations: str = Field(
         "reservations",
-        alias="COSMOS_CONTAINER_RESERVATIONS",
         description="reservations (`/reservationId`)",
         json_schema_extra=IN_AZURE,
     )
     cosmos_container_inventory_audit: str = Field(
         "inventory_audit",
-        alias="COSMOS_CONTAINER_INVENTORY_AUDIT",
         description="inventory audit trail (`/referenceValue`)",
         json_schema_extra=IN_AZURE,
     )
     cosmos_container_carrier_services: str = Field(
         "carrier_services",
-        alias="COSMOS_CONTAINER_CARRIER_SERVICES",
         description="carrier services and calendars (`/enterpriseCode`)",
         json_schema_extra=IN_AZURE,
     )
     cosmos_container_sourcing_rules: str = Field(
         "sourcing_rules",
-        alias="COSMOS_CONTAINER_SOURCING_RULES",
         description="sourcing rules (`/enterpriseCode`)",
         json_schema_extra=IN_AZURE,
     )
     cosmos_container_products: str = Field(
         "products",
-        alias="COSMOS_CONTAINER_PRODUCTS",
         description="local catalog source: products, categories, brands (`/pk`)",
         json_schema_extra=IN_AZURE,
     )
@@ -189,7 +169,6 @@ class Settings(BaseSettings):
     # --- Cache ---------------------------------------------------------------------
     redis_url: str | None = Field(
         None,
-        alias="REDIS_URL",
         description=(
             "Redis URL with credentials, for local servers (`redis://127.0.0.1:6379/0`); absent "
             "with `REDIS_HOST` means the in-process cache"
@@ -198,7 +177,6 @@ class Settings(BaseSettings):
     )
     redis_host: str | None = Field(
         None,
-        alias="REDIS_HOST",
         description=(
             "Azure Cache for Redis host name: TLS, Entra ID authentication with the managed "
             "identity"
@@ -206,18 +184,16 @@ class Settings(BaseSettings):
         json_schema_extra=IN_AZURE,
     )
     redis_port: int = Field(
-        6380, alias="REDIS_PORT", description="TLS port of `REDIS_HOST`", json_schema_extra=IN_AZURE
+        6380, description="TLS port of `REDIS_HOST`", json_schema_extra=IN_AZURE
     )
     redis_key_prefix: str = Field(
         "",
-        alias="REDIS_KEY_PREFIX",
         description="prefix of every cache key (to share one Redis between environments)",
         json_schema_extra=AZURE_OPTIONAL,
     )
     cache_max_entries: int = Field(
         50_000,
         ge=1,
-        alias="CACHE_MAX_ENTRIES",
         description="size bound of the in-process cache (LRU beyond it)",
         json_schema_extra=AZURE_OPTIONAL,
     )
@@ -235,7 +211,6 @@ class Settings(BaseSettings):
     )
     eventhub_connection_string: str | None = Field(
         None,
-        alias="EVENTHUB_CONNECTION_STRING",
         description=(
             "connection string, for tooling outside Azure only (Azure uses the managed identity)"
         ),
@@ -243,25 +218,21 @@ class Settings(BaseSettings):
     )
     hub_config_updates: str = Field(
         "confighub-config-update",
-        alias="HUB_CONFIG_UPDATES",
         description="hub of ConfigHub change events",
         json_schema_extra=IN_AZURE,
     )
     hub_inventory_updates: str = Field(
         "inventory-updates",
-        alias="HUB_INVENTORY_UPDATES",
         description="hub of inventory events",
         json_schema_extra=IN_AZURE,
     )
     hub_catalog_updates: str = Field(
         "product-catalog-updates",
-        alias="HUB_CATALOG_UPDATES",
         description="hub of catalog change events",
         json_schema_extra=IN_AZURE,
     )
     hub_sourcing_updates: str = Field(
         "sourcing-options-updates",
-        alias="HUB_SOURCING_UPDATES",
         description="hub of sourcing answers (no personal data)",
         json_schema_extra=IN_AZURE,
     )
@@ -269,7 +240,6 @@ class Settings(BaseSettings):
     # --- Security ------------------------------------------------------------------
     auth_mode: Literal["local", "entra"] = Field(
         "local",
-        alias="AUTH_MODE",
         description=(
             "`entra`: bearer tokens are Entra ID access tokens with app roles; `local`: tokens "
             "signed with the local key"
@@ -278,19 +248,16 @@ class Settings(BaseSettings):
     )
     auth_local_signing_key: str | None = Field(
         None,
-        alias="AUTH_LOCAL_SIGNING_KEY",
         description="local HS256 signing key (default: generated once under `LOCAL_DATA_DIR`)",
         json_schema_extra=LOCAL_ONLY,
     )
     auth_tenant_id: str | None = Field(
         None,
-        alias="AUTH_TENANT_ID",
         description="Entra tenant whose keys sign the tokens (`AUTH_MODE=entra`)",
         json_schema_extra=IN_AZURE,
     )
     auth_audience: str | None = Field(
         None,
-        alias="AUTH_AUDIENCE",
         description=(
             "expected token audience: the app registration's Application ID URI or client id"
         ),
@@ -301,14 +268,12 @@ class Settings(BaseSettings):
     # confighub: default Spring label, env cache TTL, outbox relay, secret names, consumer
     confighub_default_label: str = Field(
         "main",
-        alias="CONFIGHUB_DEFAULT_LABEL",
         description="label used when a request names none",
         json_schema_extra=AZURE_OPTIONAL,
     )
     confighub_cache_ttl_seconds: int = Field(
         300,
         ge=1,
-        alias="CONFIGHUB_CACHE_TTL_SECONDS",
         description="lifetime of cached Spring environments (writes and events invalidate sooner)",
         json_schema_extra=AZURE_OPTIONAL,
     )
@@ -316,20 +281,17 @@ class Settings(BaseSettings):
         100,
         ge=1,
         le=1000,
-        alias="CONFIGHUB_RELAY_BATCH_SIZE",
         description="outbox rows the relay publishes per pass",
         json_schema_extra=AZURE_OPTIONAL,
     )
     confighub_relay_lease_seconds: float = Field(
         60.0,
         gt=0,
-        alias="CONFIGHUB_RELAY_LEASE_SECONDS",
         description="how long one relay holds the outbox before another may take over",
         json_schema_extra=AZURE_OPTIONAL,
     )
     confighub_secret_pattern: str = Field(
         r"(?i)(password|passwd|secret|token|credential|api[-_.]?key|private[-_.]?key)",
-        alias="CONFIGHUB_SECRET_PATTERN",
         description=(
             "property names matching this regular expression are secrets: masked in CRUD answers,"
             " audit and events"
@@ -338,49 +300,42 @@ class Settings(BaseSettings):
     )
     confighub_consumer_group: str = Field(
         "$Default",
-        alias="CONFIGHUB_CONSUMER_GROUP",
         description="consumer group of the cache-invalidation trigger",
         json_schema_extra=IN_AZURE,
     )
     # inventory: default enterprise, display cap, cache TTL, reservation TTLs, expiry timer
     inventory_default_enterprise: str = Field(
         "BEAUTY_US",
-        alias="INVENTORY_DEFAULT_ENTERPRISE",
         description="enterprise used when a request names none",
         json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_display_cap: int = Field(
         50,
         ge=1,
-        alias="INVENTORY_DISPLAY_CAP",
         description="highest quantity the anonymous availability API shows",
         json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_cache_ttl_seconds: int = Field(
         60,
         ge=1,
-        alias="INVENTORY_CACHE_TTL_SECONDS",
         description="lifetime of cached availability (the change feed refreshes sooner)",
         json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_reservation_default_ttl: int = Field(
         900,
         ge=1,
-        alias="INVENTORY_RESERVATION_DEFAULT_TTL",
         description="seconds a hold lasts when the request gives no `ttlSeconds`",
         json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_reservation_max_ttl: int = Field(
         86_400,
         ge=1,
-        alias="INVENTORY_RESERVATION_MAX_TTL",
         description="longest hold a request may ask for",
         json_schema_extra=AZURE_OPTIONAL,
     )
     inventory_pending_timeout_seconds: int = Field(
         30,
         ge=1,
-        alias="INVENTORY_PENDING_TIMEOUT_SECONDS",
         description=(
             "after this, a reservation attempt that crashed midway is undone by the expiry timer"
         ),
@@ -388,7 +343,6 @@ class Settings(BaseSettings):
     )
     inventory_expiry_schedule: str = Field(
         "0 */1 * * * *",
-        alias="INVENTORY_EXPIRY_SCHEDULE",
         description="NCRONTAB schedule of the reservation expiry timer",
         json_schema_extra=IN_AZURE,
     )
@@ -396,28 +350,24 @@ class Settings(BaseSettings):
     catalog_max_cost: int = Field(
         1000,
         ge=1,
-        alias="CATALOG_MAX_COST",
         description="highest GraphQL query cost accepted (variables taken into account)",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_max_depth: int = Field(
         10,
         ge=2,
-        alias="CATALOG_MAX_DEPTH",
         description="deepest GraphQL selection accepted",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_cache_ttl_seconds: int = Field(
         3600,
         ge=1,
-        alias="CATALOG_CACHE_TTL_SECONDS",
         description="lifetime of cached products, categories and brands (events refresh sooner)",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_availability_ttl_seconds: int = Field(
         30,
         ge=0,
-        alias="CATALOG_AVAILABILITY_TTL_SECONDS",
         description=(
             "lifetime of availability cached by the catalog (`InventoryChanged` refreshes sooner)"
         ),
@@ -426,38 +376,32 @@ class Settings(BaseSettings):
     catalog_persisted_query_ttl_seconds: int = Field(
         2_592_000,
         ge=1,
-        alias="CATALOG_PERSISTED_QUERY_TTL_SECONDS",
         description="lifetime of registered persisted queries",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_seed_products: int = Field(
         2000,
         ge=0,
-        alias="CATALOG_SEED_PRODUCTS",
         description="products the demo seed generates",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_graphiql_enabled: bool = Field(
         True,
-        alias="CATALOG_GRAPHIQL_ENABLED",
         description="serve the GraphiQL explorer on `GET /api/graphql` (off in Azure)",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_default_enterprise: str = Field(
         "BEAUTY_US",
-        alias="CATALOG_DEFAULT_ENTERPRISE",
         description="enterprise for availability and promises when a query gives no `@inContext`",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_default_currency: str = Field(
         "USD",
-        alias="CATALOG_DEFAULT_CURRENCY",
         description="currency of prices when a query gives no `@inContext`",
         json_schema_extra=AZURE_OPTIONAL,
     )
     catalog_consumer_group: str = Field(
         "$Default",
-        alias="CATALOG_CONSUMER_GROUP",
         description="consumer group of the catalog's cache triggers",
         json_schema_extra=IN_AZURE,
     )
@@ -465,7 +409,6 @@ class Settings(BaseSettings):
     # reference in Azure)
     ctp_project_key: str | None = Field(
         None,
-        alias="CTP_PROJECT_KEY",
         description=(
             "commercetools project; when set (with the client), the catalog reads commercetools "
             "instead of the local source"
@@ -474,44 +417,37 @@ class Settings(BaseSettings):
     )
     ctp_client_id: str | None = Field(
         None,
-        alias="CTP_CLIENT_ID",
         description="commercetools API client id",
         json_schema_extra=AZURE_OPTIONAL,
     )
     ctp_client_secret: SecretStr | None = Field(
         None,
-        alias="CTP_CLIENT_SECRET",
         description="commercetools API client secret (a Key Vault reference in Azure)",
         json_schema_extra=AZURE_OPTIONAL,
     )
     ctp_auth_url: str = Field(
         "https://auth.europe-west1.gcp.commercetools.com",
-        alias="CTP_AUTH_URL",
         description="commercetools OAuth2 host of the project's region",
         json_schema_extra=AZURE_OPTIONAL,
     )
     ctp_api_url: str = Field(
         "https://api.europe-west1.gcp.commercetools.com",
-        alias="CTP_API_URL",
         description="commercetools API host of the project's region",
         json_schema_extra=AZURE_OPTIONAL,
     )
     ctp_scopes: str = Field(
         "",
-        alias="CTP_SCOPES",
         description="OAuth2 scopes to ask for (default: the client's own)",
         json_schema_extra=AZURE_OPTIONAL,
     )
     ctp_locale: str = Field(
         "en-US",
-        alias="CTP_LOCALE",
         description="locale of names and descriptions read from commercetools",
         json_schema_extra=AZURE_OPTIONAL,
     )
     ctp_timeout_seconds: float = Field(
         5.0,
         gt=0,
-        alias="CTP_TIMEOUT_SECONDS",
         description="timeout of one commercetools request",
         json_schema_extra=AZURE_OPTIONAL,
     )
@@ -533,14 +469,28 @@ class Settings(BaseSettings):
         return self.documents_path or self.local_data_dir / "documents.db"
 
 
+def setting_names(field_name: str) -> list[str]:
+    """The environment names a field is read from: its upper-cased name, or each of its
+    alias choices (Azure's identity-based connection names), the primary one first."""
+    info = Settings.model_fields[field_name]
+    if isinstance(info.validation_alias, AliasChoices):
+        return [str(c) for c in info.validation_alias.choices]
+    return [field_name.upper()]
+
+
+def _setting_name(loc: tuple[int | str, ...]) -> str:
+    """The environment name of an error's location: a field's upper-cased name, or the
+    alias (a connection setting such as ``CosmosConnection__accountEndpoint``) as is."""
+    path = ".".join(str(p) for p in loc) or "?"
+    return path.upper() if loc and loc[0] in Settings.model_fields else path
+
+
 def load_settings() -> Settings:
     """Parse the environment; a bad value raises ``ConfigurationError`` naming it."""
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '?'}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{_setting_name(err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ConfigurationError(f"invalid settings: {problems}") from None
 
 

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from shared.settings import Settings
+from shared.settings import Settings, setting_names
 from tests.conftest import MARIADB_URL, REDIS_URL, TEST_SIGNING_KEY, require_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,13 +40,7 @@ T = TypeVar("T")
 def _setting_names() -> set[str]:
     """Every environment name the app reads, so a developer's shell cannot leak into
     the system under test (a REDIS_URL or COSMOS_ENDPOINT would change its adapters)."""
-    names: set[str] = set()
-    for info in Settings.model_fields.values():
-        if info.alias:
-            names.add(info.alias.upper())
-        choices = getattr(info.validation_alias, "choices", ())
-        names.update(str(c).upper() for c in choices)
-    return names
+    return {n.upper() for field in Settings.model_fields for n in setting_names(field)}
 
 
 def user_environment(workdir: Path, **overrides: str) -> dict[str, str]:

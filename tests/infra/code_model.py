@@ -22,10 +22,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, SecretStr
+from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
 from shared.settings import Settings
+from shared.settings import setting_names as shared_setting_names
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO / "shared"
@@ -37,14 +38,8 @@ BINDING_EXPRESSION = re.compile(r"%([^%]+)%")
 
 # --- settings ------------------------------------------------------------------------
 def setting_names(info: FieldInfo, field_name: str) -> list[str]:
-    """The app-setting names a field is read from (alias, or each alias choice)."""
-    if info.alias:
-        return [info.alias]
-    if isinstance(info.validation_alias, AliasChoices):
-        return [str(c) for c in info.validation_alias.choices]
-    if isinstance(info.validation_alias, str):
-        return [info.validation_alias]
-    return [field_name.upper()]
+    """The app-setting names a field is read from (``shared.settings.setting_names``)."""
+    return shared_setting_names(field_name)
 
 
 def azure_marker(info: FieldInfo) -> str | None:

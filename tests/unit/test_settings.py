@@ -10,37 +10,24 @@ from pathlib import Path
 import pytest
 
 from shared.errors import ConfigurationError
-from shared.settings import Settings, load_settings
+from shared.settings import Settings, load_settings, setting_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def setting_names() -> list[str]:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("settings_doc", ROOT / "scripts/settings_doc.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    names: list[str] = []
-    for name, field in Settings.model_fields.items():
-        names.extend(module.setting_names(field) or [name.upper()])
-    return names
+def all_setting_names() -> list[str]:
+    return [n for field in Settings.model_fields for n in setting_names(field)]
 
 
 def primary_names() -> list[str]:
     """The first name of each setting (the others are Azure's connection aliases)."""
-    names = []
-    for name, field in Settings.model_fields.items():
-        alias = field.alias or getattr(field.validation_alias, "choices", [name.upper()])[0]
-        names.append(str(alias))
-    return names
+    return [setting_names(field)[0] for field in Settings.model_fields]
 
 
 def test_empty_environment_selects_every_embedded_adapter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in setting_names():
+    for name in all_setting_names():
         monkeypatch.delenv(name, raising=False)
     s = load_settings()
     assert (s.sql_url, s.sql_database_url) == (None, "sqlite:///.local/confighub.db")
@@ -53,7 +40,7 @@ def test_empty_environment_selects_every_embedded_adapter(
 def test_every_embedded_file_follows_local_data_dir(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    for name in setting_names():
+    for name in all_setting_names():
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LOCAL_DATA_DIR", str(tmp_path / "data"))
     s = load_settings()
@@ -109,7 +96,7 @@ def test_readme_table_is_the_one_the_code_generates() -> None:
     readme = (ROOT / "README.md").read_text()
     table = settings_doc("table").strip()
     assert table in readme
-    assert [n for n in setting_names() if f"`{n}`" not in table] == []
+    assert [n for n in all_setting_names() if f"`{n}`" not in table] == []
 
 
 def test_sample_settings_are_the_ones_the_code_generates() -> None:
@@ -121,7 +108,7 @@ def test_sample_settings_are_the_ones_the_code_generates() -> None:
 
 def test_sample_settings_select_the_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sample's blank values mean "not set", so copying it changes nothing."""
-    for name in setting_names():
+    for name in all_setting_names():
         monkeypatch.delenv(name, raising=False)
     defaults = load_settings()
     for name, value in json.loads(settings_doc("sample"))["Values"].items():
