@@ -26,7 +26,6 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from shared.catalog.stock import availability_key, enterprise_mark_key, sku_mark
 from shared.inventory.demo import seed_inventory_data
 from shared.settings import Settings
 from shared.sourcing.demo import seed_sourcing
+from tests.counting import CallLog, Counted, CountedStore
 
 ENTERPRISE = "BEAUTY_US"
 DETAIL = """query($id: ID) @inContext(postalCode: "60601") { product(productId: $id) {
@@ -59,25 +59,6 @@ COLD_LISTING = """query($after: String) { products(first: 50, after: $after, sor
   pageInfo { hasNextPage endCursor }
   edges { node { productId name brand { name } priceRange { min { amount } }
     media { url } variants { sku availability { status } } } } } }"""
-
-
-class Counting:
-    def __init__(self, inner: Any, counts: Counter[str], label: str) -> None:
-        self._inner, self._counts, self._label = inner, counts, label
-
-    def __getattr__(self, name: str) -> Any:
-        target = getattr(self._inner, name)
-        if not callable(target):
-            return target
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self._counts[f"{self._label}.{name}"] += 1
-            result = target(*args, **kwargs)
-            if name == "container":
-                return Counting(result, self._counts, "store")
-            return result
-
-        return counted
 
 
 class Quiet:
@@ -160,11 +141,11 @@ def main() -> None:
         seed_sourcing(seeding, Quiet())
         documents, cache = seeding.documents(), seeding.cache()
         seeded = time.perf_counter() - started
-        counts: Counter[str] = Counter()
+        counts = CallLog()
         reg = Registry(settings)
         reg.override(
-            documents=Counting(documents, counts, "documents"),
-            cache=Counting(cache, counts, "cache"),
+            documents=CountedStore(documents, counts),
+            cache=Counted(cache, "cache", log=counts),
         )
     ten = [p for p in iter_products(args.products) if len(p.variants) == 10]
     cold_ids = [p.product_id for p in ten[: args.rounds]]
@@ -240,10 +221,11 @@ def cold_pages(rounds: int) -> list[float]:
     return samples
 
 
-def _per_query(counts: Counter[str], queries: int) -> str:
-    store = sum(v for k, v in counts.items() if k.startswith("store."))
-    reads = sum(v for k, v in counts.items() if k in ("cache.get", "cache.get_many"))
-    writes = sum(v for k, v in counts.items() if k.startswith("cache.set"))
+def _per_query(counts: CallLog, queries: int) -> str:
+    calls = counts.calls
+    store = sum(1 for c in calls if c.target != "cache")
+    reads = sum(1 for c in calls if c.target == "cache" and c.method in ("get", "get_many"))
+    writes = sum(1 for c in calls if c.target == "cache" and c.method.startswith("set"))
     return (
         f"store {store / queries:.1f}, cache reads {reads / queries:.1f}, "
         f"cache writes {writes / queries:.1f}"

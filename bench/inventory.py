@@ -43,57 +43,14 @@ from shared.inventory.model import (
 from shared.inventory.rules import supply_id
 from shared.inventory.service import InventoryService, supply_cache_key
 from shared.inventory.stored import SUPPLY_PARTITION
-from shared.ports import ContainerSpec, DocumentContainer, DocumentStore
+from shared.ports import ContainerSpec, DocumentContainer
 from tests import cosmos_server
 from tests.conftest import embedded_settings
+from tests.counting import CallLog, Counted, CountedStore
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "300"))
 ENTERPRISE = "BEAUTY_US"
 LOC = Location(latitude=40.5, longitude=-74.4, postal_code="08817", state="NJ")
-
-
-class Counting:
-    """Counts calls into a store or cache: one call is one round trip."""
-
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-        self._lock = threading.Lock()
-
-    def hit(self, name: str) -> None:
-        with self._lock:
-            self.calls[name] += 1
-
-    def total(self) -> int:
-        return sum(self.calls.values())
-
-
-class CountingContainer:
-    def __init__(self, inner: Any, counter: Counting) -> None:
-        self._inner = inner
-        self._counter = counter
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._inner, name)
-        if not callable(attr):
-            return attr
-
-        def call(*args: Any, **kw: Any) -> Any:
-            self._counter.hit(name)
-            return attr(*args, **kw)
-
-        return call
-
-
-class CountingStore:
-    def __init__(self, inner: DocumentStore, counter: Counting) -> None:
-        self._inner = inner
-        self._counter = counter
-
-    def container(self, spec: ContainerSpec) -> Any:
-        return CountingContainer(self._inner.container(spec), self._counter)
-
-    def check(self) -> str:
-        return self._inner.check()
 
 
 def percentiles(samples: Sequence[float]) -> tuple[float, float]:
@@ -137,13 +94,13 @@ def registry_for(store: str, tmp: Path) -> Iterator[Registry]:
         reg.close()
 
 
-def counted_service(reg: Registry) -> tuple[InventoryService, Counting, Counting]:
+def counted_service(reg: Registry) -> tuple[InventoryService, CallLog, CallLog]:
     """A second inventory built by the composition root over counted store and cache."""
-    store_calls, cache_calls = Counting(), Counting()
+    store_calls, cache_calls = CallLog(), CallLog()
     counted = Registry(reg.settings)
     counted.override(
-        documents=CountingStore(reg.documents(), store_calls),
-        cache=CountingContainer(reg.cache(), cache_calls),
+        documents=CountedStore(reg.documents(), store_calls),
+        cache=Counted(reg.cache(), "cache", log=cache_calls),
         events=reg.events(),
         clock=reg.clock(),
     )
@@ -218,15 +175,15 @@ def bench_batch(reg: Registry, ids: list[str]) -> None:
     batch = ids[:200]
     reg.cache().delete_many([supply_cache_key(i) for i in batch])
     reg.cache().delete(f"inventory:nodes:{ENTERPRISE}")
-    store_calls.calls.clear()
-    cache_calls.calls.clear()
+    store_calls.clear()
+    cache_calls.clear()
     start = time.perf_counter()
     answers = svc.availability.get_views(batch)
     cold_ms = (time.perf_counter() - start) * 1e3
-    cold_store, cold_cache = store_calls.total(), cache_calls.total()
-    cold_kinds = dict(store_calls.calls)
-    store_calls.calls.clear()
-    cache_calls.calls.clear()
+    cold_store, cold_cache = store_calls.total, cache_calls.total
+    cold_kinds = dict(store_calls.by_method())
+    store_calls.clear()
+    cache_calls.clear()
     start = time.perf_counter()
     svc.availability.get_views(batch)
     warm_ms = (time.perf_counter() - start) * 1e3
@@ -237,7 +194,7 @@ def bench_batch(reg: Registry, ids: list[str]) -> None:
     )
     print(
         f"  batch of 200 items, warm  {warm_ms:7.1f} ms   store round trips"
-        f" {store_calls.total()}, cache round trips {cache_calls.total()}"
+        f" {store_calls.total}, cache round trips {cache_calls.total}"
     )
 
 

@@ -21,7 +21,7 @@ from shared.catalog.lookups import StockLevel
 from shared.catalog.sources.local import LocalCatalogSource
 from shared.catalog.stock import MARK_GRACE_SECONDS, StockCache, StockMarks
 from shared.ports import Cache
-from tests.functions.catalog_helpers import Counting
+from tests.counting import Counted
 
 CLOCK = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 """Stands still: stamps still order (they are a sequence), and expiries are exact."""
@@ -29,17 +29,17 @@ TTLS = CacheTtls(products=3600, taxonomy=3600, lookups=3600, misses=60, availabi
 
 
 @pytest.fixture
-def source(tmp_path: Path) -> Iterator[Counting]:
+def source(tmp_path: Path) -> Iterator[Counted]:
     store = EmbeddedDocumentStore(tmp_path / "docs.db")
     local = LocalCatalogSource(store, "products")
     local.upsert_categories(build_categories())
     local.upsert_brands(build_brands())
     local.upsert_products(list(iter_products(10)))
-    yield Counting(local)
+    yield Counted(local)
     store.close()
 
 
-def test_read_through_asks_the_source_once(cache: Cache, source: Counting) -> None:
+def test_read_through_asks_the_source_once(cache: Cache, source: Counted) -> None:
     catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ids = ["prod-000001", "prod-000002", "nope"]
     first = catalog.get_products(ids)
@@ -49,7 +49,7 @@ def test_read_through_asks_the_source_once(cache: Cache, source: Counting) -> No
     assert source.calls["get_products"] == 2  # the unknown id is asked again, never cached
 
 
-def test_an_older_version_never_overwrites_a_newer_one(cache: Cache, source: Counting) -> None:
+def test_an_older_version_never_overwrites_a_newer_one(cache: Cache, source: Counted) -> None:
     catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     v1 = build_product(1)
     v2 = v1.model_copy(update={"name": "Newer", "version": 2})
@@ -60,8 +60,8 @@ def test_an_older_version_never_overwrites_a_newer_one(cache: Cache, source: Cou
     assert cache.get_versioned(product_key("prod-000001"))[1] == 2  # type: ignore[index]
 
 
-def test_put_products_guards_each_version_in_one_write(cache: Cache, source: Counting) -> None:
-    counted = Counting(cache)
+def test_put_products_guards_each_version_in_one_write(cache: Cache, source: Counted) -> None:
+    counted = Counted(cache)
     catalog = CatalogCache(counted, source, TTLS, CLOCK)  # type: ignore[arg-type]
     one, two, three = build_product(1), build_product(2), build_product(3)
     assert catalog.put_product(one.model_copy(update={"name": "Newer", "version": 2})) is True
@@ -82,8 +82,8 @@ def test_put_products_guards_each_version_in_one_write(cache: Cache, source: Cou
     assert dict(counted.calls) == {"set_many_if_newer": 1}
 
 
-def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counting) -> None:
-    counted = Counting(cache)
+def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counted) -> None:
+    counted = Counted(cache)
     catalog = CatalogCache(counted, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ids = [f"prod-00000{n}" for n in range(1, 7)]
     assert sorted(catalog.get_products(ids)) == ids
@@ -100,7 +100,7 @@ def test_cold_reads_write_back_in_one_call_each(cache: Cache, source: Counting) 
     }
 
 
-def test_refresh_evicts_what_the_source_lost(cache: Cache, source: Counting) -> None:
+def test_refresh_evicts_what_the_source_lost(cache: Cache, source: Counted) -> None:
     catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     ghost = build_product(99)
     catalog.put_product(ghost)
@@ -108,7 +108,7 @@ def test_refresh_evicts_what_the_source_lost(cache: Cache, source: Counting) -> 
     assert cache.get(product_key("prod-000099")) is None
 
 
-def test_slug_lookup_is_cached(cache: Cache, source: Counting) -> None:
+def test_slug_lookup_is_cached(cache: Cache, source: Counted) -> None:
     catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     slug = build_product(3).slug
     assert catalog.find_product_id(slug=slug) == "prod-000003"
@@ -117,7 +117,7 @@ def test_slug_lookup_is_cached(cache: Cache, source: Counting) -> None:
 
 
 @pytest.mark.parametrize("key", ["slug", "sku"])
-def test_an_unknown_slug_or_sku_is_asked_once(cache: Cache, source: Counting, key: str) -> None:
+def test_an_unknown_slug_or_sku_is_asked_once(cache: Cache, source: Counted, key: str) -> None:
     """A crawler walking unknown URLs costs one source lookup per name, not one each."""
     catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     assert catalog.find_product_id(**{key: "nope"}) is None
@@ -127,7 +127,7 @@ def test_an_unknown_slug_or_sku_is_asked_once(cache: Cache, source: Counting, ke
     assert cache.get_versioned(f"catalog:{key}:nope") is not None
 
 
-def test_a_product_written_here_replaces_cached_misses(cache: Cache, source: Counting) -> None:
+def test_a_product_written_here_replaces_cached_misses(cache: Cache, source: Counted) -> None:
     catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     new = build_product(42).model_copy(update={"version": 1})
     assert catalog.find_product_id(slug=new.slug) is None
@@ -138,7 +138,7 @@ def test_a_product_written_here_replaces_cached_misses(cache: Cache, source: Cou
     assert source.calls["find_product_id"] == 2
 
 
-def test_lookups_follow_products_refreshed_by_events(cache: Cache, source: Counting) -> None:
+def test_lookups_follow_products_refreshed_by_events(cache: Cache, source: Counted) -> None:
     catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     new = build_product(43)
     assert catalog.find_product_id(slug=new.slug) is None
@@ -147,7 +147,7 @@ def test_lookups_follow_products_refreshed_by_events(cache: Cache, source: Count
     assert source.calls["find_product_id"] == 1
 
 
-def test_taxonomy_is_one_entry_each(cache: Cache, source: Counting) -> None:
+def test_taxonomy_is_one_entry_each(cache: Cache, source: Counted) -> None:
     catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
     assert catalog.categories() == catalog.categories() == source.list_categories()
     assert catalog.brands() == catalog.brands()
@@ -238,7 +238,7 @@ def test_a_mark_outranks_entries_read_before_it(
 
 
 def test_marks_are_one_write_and_outlive_the_entries(cache: Cache) -> None:
-    counted = Counting(cache)
+    counted = Counted(cache)
     marks = StockMarks(counted, 30, CLOCK)  # type: ignore[arg-type]
     marks.items_changed(["A", "B", "A"])
     marks.items_changed([])

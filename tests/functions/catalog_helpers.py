@@ -1,13 +1,12 @@
 """A catalog on embedded adapters with in-memory inventory and sourcing lookups.
 
 The lookups are real implementations of the catalog's Protocols (not mocks); every port
-handed to the service is wrapped in ``Counting`` so tests can assert round trips.
+handed to the service is wrapped in ``Counted`` (tests/counting.py) so tests can assert round trips.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,32 +22,10 @@ from shared.catalog.lookups import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.catalog.service import CatalogOptions, CatalogService
 from shared.catalog.sources.local import LocalCatalogSource
 from shared.errors import Unavailable
+from tests.counting import Counted
 from tests.http_client import build_request, user_functions
 
 FUNCTIONS = user_functions()
-
-
-class Counting:
-    """Forwards every call to ``inner`` and counts it by method name."""
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        target = getattr(self._inner, name)
-        if not callable(target):
-            return target
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            return target(*args, **kwargs)
-
-        return counted
-
-    @property
-    def total(self) -> int:
-        return sum(self.calls.values())
 
 
 @dataclass
@@ -103,9 +80,9 @@ class MemoryPromises:
 class Harness:
     registry: Registry
     service: CatalogService
-    source: Counting
-    stock: Counting
-    promises: Counting
+    source: Counted
+    stock: Counted
+    promises: Counted
     memory_stock: MemoryStock
     memory_promises: MemoryPromises
 
@@ -135,7 +112,7 @@ def build_harness(
     local = LocalCatalogSource(registry.documents(), "products")
     memory_stock = MemoryStock(default_levels(count))
     memory_promises = MemoryPromises()
-    source, stock, promises = Counting(local), Counting(memory_stock), Counting(memory_promises)
+    source, stock, promises = Counted(local), Counted(memory_stock), Counted(memory_promises)
     service = CatalogService(
         source,  # type: ignore[arg-type]
         registry.cache(),

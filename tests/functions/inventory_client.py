@@ -17,6 +17,7 @@ from shared.inventory.stored import NODE_PARTITION, RESERVATION_PARTITION, SUPPL
 from shared.ports import ContainerSpec, Query
 from shared.security import INVENTORY_ADMIN, INVENTORY_RESERVE
 from tests.conftest import TEST_SIGNING_KEY, embedded_settings
+from tests.counting import CallLog, Counted, CountedStore
 from tests.http_client import Response, call
 
 ENTERPRISE = "BEAUTY_US"
@@ -91,63 +92,7 @@ def reservation_action(name: str, method: str, rid: str, suffix: str = "") -> Re
 
 
 Hook = Callable[[str, str, tuple[Any, ...]], None]
-
-
-STORE_CALLS = frozenset(
-    {"read", "read_many", "query", "count", "create", "replace", "patch", "delete", "upsert"}
-)
-
-
-class _HookedContainer:
-    """A real container whose calls (each one round trip) first call
-    ``hook(op, container, args)``: how a test counts round trips, or plays a racing
-    client or a process dying at an exact point."""
-
-    def __init__(self, inner: Any, hook: Hook) -> None:
-        self._inner = inner
-        self._hook = hook
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._inner, name)
-        if name not in STORE_CALLS:
-            return attr
-
-        def wrapped(*args: Any, **kw: Any) -> Any:
-            self._hook(name, self._inner.spec.name, args)
-            return attr(*args, **kw)
-
-        return wrapped
-
-
-class HookedStore:
-    def __init__(self, inner: Any, hook: Hook) -> None:
-        self._inner = inner
-        self._hook = hook
-
-    def container(self, spec: ContainerSpec) -> Any:
-        return _HookedContainer(self._inner.container(spec), self._hook)
-
-    def check(self) -> str:
-        return str(self._inner.check())
-
-
-class CountingCache:
-    """The registry's real cache with each call (one round trip) recorded as
-    ``(method, keys in the call)``: a loop of single writes shows up as many entries."""
-
-    def __init__(self, inner: Any, calls: list[tuple[str, int]]) -> None:
-        self._inner = inner
-        self._calls = calls
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._inner, name)
-
-        def wrapped(*args: Any, **kw: Any) -> Any:
-            first = args[0] if args else None
-            self._calls.append((name, len(first) if isinstance(first, list | dict) else 1))
-            return attr(*args, **kw)
-
-        return wrapped
+"""``hook(op, container, args)``, run before each store call of ``service_over``."""
 
 
 def inventory_over(
@@ -166,15 +111,16 @@ def inventory_over(
     return other.inventory()
 
 
-def with_cache(registry: Registry, cache: Any) -> InventoryService:
-    """The inventory over another cache (a ``CountingCache``)."""
-    return inventory_over(registry, cache=cache)
+def counted_cache(registry: Registry, log: CallLog) -> InventoryService:
+    """The inventory with each of its cache calls recorded in ``log``."""
+    return inventory_over(registry, cache=Counted(registry.cache(), "cache", log=log))
 
 
 def service_over(registry: Registry, hook: Hook) -> InventoryService:
     """The inventory on the registry's own store, cache and bus, its store calls seen
-    through ``hook``."""
-    return inventory_over(registry, documents=HookedStore(registry.documents(), hook))
+    through ``hook``: a racing client, or a process dying at an exact point."""
+    log = CallLog(before=lambda c: hook(c.method, c.target, c.args))
+    return inventory_over(registry, documents=CountedStore(registry.documents(), log))
 
 
 def raw_documents(registry: Registry, container: str = "inventory") -> list[dict[str, Any]]:

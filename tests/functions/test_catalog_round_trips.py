@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,6 +16,7 @@ from shared.inventory.demo import seed_inventory_data
 from shared.inventory.service import supply_cache_key
 from shared.sourcing.demo import seed_sourcing
 from tests.conftest import embedded_settings
+from tests.counting import CallLog, Counted, CountedStore
 from tests.functions.catalog_helpers import gql
 
 PAGE = """query($n: Int) @inContext(postalCode: "60601") { products(first: $n) { edges { node {
@@ -24,36 +24,6 @@ PAGE = """query($n: Int) @inContext(postalCode: "60601") { products(first: $n) {
 WRITES = {"cache.set_many_if_newer": 3, "cache.set": 1}
 """A cold page writes its products, the catalog's availability entries and inventory's
 supply entries in one batch each, whatever the page size; plus inventory's node list."""
-
-
-class CountingStore:
-    """The DocumentStore port with every container call counted in one Counter."""
-
-    def __init__(self, inner: Any, counts: Counter[str]) -> None:
-        self._inner = inner
-        self._counts = counts
-
-    def container(self, spec: Any) -> Any:
-        return CountingProxy(self._inner.container(spec), self._counts, spec.name)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-class CountingProxy:
-    def __init__(self, inner: Any, counts: Counter[str], label: str) -> None:
-        self._inner, self._counts, self._label = inner, counts, label
-
-    def __getattr__(self, name: str) -> Any:
-        target = getattr(self._inner, name)
-        if not callable(target):
-            return target
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self._counts[f"{self._label}.{name}"] += 1
-            return target(*args, **kwargs)
-
-        return counted
 
 
 class Quiet:
@@ -69,12 +39,11 @@ def round_trips(tmp_path: Path, first: int) -> tuple[Counter[str], Counter[str],
         seed_sourcing(reg, Quiet())
         # the seed's writes left inventory's records cached; the page is measured cold
         reg.cache().delete_many([supply_cache_key(sku) for sku in demo_skus(60)])
-        store_counts: Counter[str] = Counter()
-        cache_counts: Counter[str] = Counter()
+        store_log, cache_log = CallLog(), CallLog()
         fresh = Registry(embedded_settings(tmp_path))
         fresh.override(
-            documents=CountingStore(reg.documents(), store_counts),
-            cache=CountingProxy(reg.cache(), cache_counts, "cache"),
+            documents=CountedStore(reg.documents(), store_log),
+            cache=Counted(reg.cache(), "cache", log=cache_log),
         )
     with bootstrap.use_registry(fresh):
         result = gql(PAGE, {"n": first})
@@ -83,7 +52,7 @@ def round_trips(tmp_path: Path, first: int) -> tuple[Counter[str], Counter[str],
         variants = sum(len(e["node"]["variants"]) for e in edges)
         assert len(edges) == first
         assert all(v["availability"] for e in edges for v in e["node"]["variants"])
-    return store_counts, cache_counts, variants
+    return store_log.by_target(), cache_log.by_target(), variants
 
 
 @pytest.mark.parametrize("first", [10, 50], ids=lambda n: f"page-{n}")

@@ -9,10 +9,9 @@ import pytest
 from shared.bootstrap import Registry
 from shared.inventory.model import Capability, NodeType
 from shared.inventory.service import supply_cache_key
+from tests.counting import CallLog, Counted, CountedStore
 from tests.functions.inventory_client import (
     ENTERPRISE,
-    CountingCache,
-    HookedStore,
     availability,
     call,
     inventory_over,
@@ -149,25 +148,30 @@ def test_batch_bad_input_is_400(stocked: Registry, body: Any) -> None:
 def test_batch_of_200_uses_two_store_and_four_cache_round_trips_then_two(
     stocked: Registry,
 ) -> None:
-    calls: list[tuple[str, str]] = []
-    cache_calls: list[tuple[str, int]] = []
+    store_log, cache_log = CallLog(), CallLog()
     svc = inventory_over(
         stocked,
-        documents=HookedStore(
-            stocked.documents(), lambda op, container, args: calls.append((op, container))
-        ),
-        cache=CountingCache(stocked.cache(), cache_calls),
+        documents=CountedStore(stocked.documents(), store_log),
+        cache=Counted(stocked.cache(), "cache", log=cache_log),
     )
     items = ["SKU1", "INF", *[f"X{i}" for i in range(198)]]
     # cold: the supply writes above left SKU1 and INF cached
     stocked.cache().delete_many([f"inventory:nodes:{ENTERPRISE}", *map(supply_cache_key, items)])
     cold = svc.availability.get_views(items)
-    assert calls == [("query", "ship_nodes"), ("query", "inventory")]
-    assert cache_calls == [("get", 1), ("set", 1), ("get_many", 200), ("set_many_if_newer", 200)]
-    calls.clear()
-    cache_calls.clear()
+    assert [(c.method, c.target) for c in store_log.calls] == [
+        ("query", "ship_nodes"),
+        ("query", "inventory"),
+    ]
+    assert [(c.method, c.keys) for c in cache_log.calls] == [
+        ("get", 1),
+        ("set", 1),
+        ("get_many", 200),
+        ("set_many_if_newer", 200),
+    ]
+    store_log.clear()
+    cache_log.clear()
     warm = svc.availability.get_views(items)
-    assert calls == []
-    assert cache_calls == [("get", 1), ("get_many", 200)]
+    assert store_log.calls == []
+    assert [(c.method, c.keys) for c in cache_log.calls] == [("get", 1), ("get_many", 200)]
     assert warm == cold
     assert [v.network.available for v in cold[:2]] == [50, 50]

@@ -10,12 +10,12 @@ import pytest
 from shared.bootstrap import Registry
 from shared.errors import Unavailable
 from shared.inventory.service import supply_cache_key
+from tests.counting import CallLog
 from tests.functions.inventory_client import (
-    CountingCache,
+    counted_cache,
     put_node,
     put_supply,
     raw_documents,
-    with_cache,
 )
 from tests.http_client import function
 
@@ -136,10 +136,15 @@ def test_a_batch_refreshes_the_cache_in_one_round_trip(stocked: Registry) -> Non
     put_supply("SKU2", "DC1", 5)
     put_supply("SKU3", "DC2", 4)
     put_supply("SKU3", "DC2", 6)
-    calls: list[tuple[str, int]] = []
-    svc = with_cache(stocked, CountingCache(stocked.cache(), calls))
+    log = CallLog()
+    svc = counted_cache(stocked, log)
     svc.feed.process(changed_docs(stocked))
-    assert calls == [("set_many_if_newer", 3), ("get", 1), ("set", 1)]  # supply, nodes
+    # supply entries in one write, then the node list (read, then stored)
+    assert [(c.method, c.keys) for c in log.calls] == [
+        ("set_many_if_newer", 3),
+        ("get", 1),
+        ("set", 1),
+    ]
     versions = {}
     for item in ["SKU1", "SKU2", "SKU3"]:
         cached = stocked.cache().get_versioned(supply_cache_key(item))

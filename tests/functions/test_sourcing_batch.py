@@ -5,7 +5,6 @@ catalog page that shows delivery options)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +23,8 @@ from shared.inventory.model import NodeType
 from shared.sourcing.demo import demo_carrier_services, demo_rules, seed_sourcing
 from shared.sourcing.model import CartLine, Destination, SourcingOption, SourcingRequest
 from tests.conftest import embedded_settings
+from tests.counting import CallLog, CountedStore
 from tests.functions.catalog_helpers import gql
-from tests.functions.test_catalog_round_trips import CountingStore
 from tests.functions.test_sourcing_http import Notes, add_node
 
 US, CA = "BEAUTY_US", "BEAUTY_CA"
@@ -170,12 +169,12 @@ def counted_reads(
     """Store calls of one batch on a fresh registry (cold caches) over seeded files."""
     with bootstrap.use_registry(Registry(embedded_settings(tmp_path))) as reg:
         seed(reg)
-    counts: Counter[str] = Counter()
+    log = CallLog()
     fresh = Registry(embedded_settings(tmp_path))
     with bootstrap.use_registry(fresh):
-        fresh.override(documents=CountingStore(fresh.documents(), counts), clock=ManualClock(NOW))
+        fresh.override(documents=CountedStore(fresh.documents(), log), clock=ManualClock(NOW))
         fresh.sourcing().calculate_options_many(requests, check_hazmat=check_hazmat)
-    return dict(counts)
+    return dict(log.by_target())
 
 
 ONE_ENTERPRISE = {
