@@ -49,7 +49,7 @@ from shared.errors import (
 from shared.ports import Principal
 from shared.preconditions import IfMatch
 from shared.security import require_any_role
-from shared.wire import RequestModel
+from shared.wire import REQUEST_CONTEXT, UNPROCESSABLE_TYPES, RequestModel
 
 log = logging.getLogger("functions.http")
 
@@ -219,11 +219,16 @@ def _parse(model: type[Any] | None, raw: Any, where: str) -> Any:
     if model is None:
         return None
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=REQUEST_CONTEXT)
     except ValidationError as exc:
-        raise BadRequest(
-            f"invalid {where}", code="VALIDATION_FAILED", details=_validation_details(exc, where)
-        ) from None
+        details = _validation_details(exc, where)
+        if all(e["type"] in UNPROCESSABLE_TYPES for e in exc.errors()):
+            # Well-formed values no rule can use (a time with an offset where a node-local
+            # time is meant, an infinite distance): 422, naming each field.
+            raise RuleViolation(
+                f"unusable value in {where}", code="UNPROCESSABLE_VALUE", details=details
+            ) from None
+        raise BadRequest(f"invalid {where}", code="VALIDATION_FAILED", details=details) from None
 
 
 def _json_body(req: func.HttpRequest) -> Any:

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from shared.calendar import WEEKDAYS, Weekday
 from shared.catalog.lookups import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.errors import BadRequest
 from shared.inventory.model import AvailabilityView, ItemAvailability, ShipNode
 from shared.inventory.rules import capped_view
 from shared.inventory.service import InventoryService
-from shared.sourcing.calendars import WEEKDAYS, NodeSchedule, Weekday, WorkCalendar
+from shared.sourcing.calendars import NodeSchedule, WorkCalendar
 from shared.sourcing.model import (
     CartLine,
     Destination,
@@ -111,15 +112,25 @@ def node_schedule(node: ShipNode) -> NodeSchedule:
         zone = NodeSchedule(time_zone=node.time_zone).time_zone
     except ValidationError:
         raise ValueError(f"unknown time zone {node.time_zone!r}") from None
-    return NodeSchedule(
-        time_zone=zone,
-        cutoff=node.cutoff_time,
-        processing_days=node.processing_days,
-        processing_calendar=WorkCalendar(
-            weekdays=tuple(iso_weekday(d) for d in sorted(set(calendar.working_days))),
-            closed_dates=frozenset(holiday(d) for d in calendar.holidays),
-        ),
-    )
+    try:
+        return NodeSchedule(
+            time_zone=zone,
+            cutoff=node.cutoff_time,
+            cutoffs=node.cutoffs,
+            processing_days=node.processing_days,
+            pick_pack_minutes=node.pick_pack_minutes,
+            processing_calendar=WorkCalendar(
+                weekdays=tuple(iso_weekday(d) for d in sorted(set(calendar.working_days))),
+                closed_dates=frozenset(holiday(d) for d in calendar.holidays),
+                open_dates=frozenset(holiday(d) for d in calendar.open_dates),
+                holidays=calendar.holiday_set,
+            ),
+            business_hours=node.business_hours,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{where}: {first['msg']}") from None
 
 
 def iso_weekday(day: int) -> Weekday:

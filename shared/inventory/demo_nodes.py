@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from shared.calendar import HolidaySet
 from shared.inventory.model import (
     Capability,
     Location,
@@ -14,7 +15,17 @@ from shared.inventory.model import (
     ShipNodeSpec,
 )
 
-HOLIDAYS = ("2026-11-26", "2026-12-25", "2027-01-01")
+STORE_HOLIDAYS = HolidaySet(only=("Thanksgiving Day", "Christmas Day"))
+"""Stores open on every other public holiday; distribution centres keep the parcel
+carriers' six (the default of every calendar)."""
+STOCK_COUNT = ("2027-01-02",)
+"""The distribution centres close for the year-end stock count."""
+AIR_CUTOFF = time(12, 0)
+"""Air parcels leave on an earlier truck than ground."""
+STORE_HOURS = {
+    **{day: (time(10, 0), time(21, 0)) for day in ("MON", "TUE", "WED", "THU", "FRI", "SAT")},
+    "SUN": (time(11, 0), time(19, 0)),
+}
 
 # (id, name, city, state, postal code, latitude, longitude, IANA time zone)
 DCS = [
@@ -96,9 +107,13 @@ def demo_nodes(enterprise_code: str) -> dict[str, ShipNodeSpec]:
                 latitude=lat, longitude=lon, postal_code=postal, state=state, city=city
             ),
             cutoff_time=time(14, 0),
+            cutoffs={"TWO_DAY": AIR_CUTOFF, "NEXT_DAY": AIR_CUTOFF},
+            pick_pack_minutes=60,
             processing_calendar=ProcessingCalendar(
-                working_days=(1, 2, 3, 4, 5, 6), holidays=HOLIDAYS
+                working_days=(1, 2, 3, 4, 5, 6), holidays=STOCK_COUNT
             ),
+            daily_capacity=20_000,
+            capacity_by_level={"NEXT_DAY": 2_000},
             capabilities=(Capability.SHIP,),
         )
     for node_id, city, state, postal, lat, lon, tz in STORES:
@@ -115,9 +130,12 @@ def demo_nodes(enterprise_code: str) -> dict[str, ShipNodeSpec]:
                 latitude=lat, longitude=lon, postal_code=postal, state=state, city=city
             ),
             cutoff_time=time(17, 0),
+            pick_pack_minutes=45,
             processing_calendar=ProcessingCalendar(
-                working_days=(1, 2, 3, 4, 5, 6, 7), holidays=HOLIDAYS[1:2]
+                working_days=(1, 2, 3, 4, 5, 6, 7), holiday_set=STORE_HOLIDAYS
             ),
+            business_hours=STORE_HOURS,
+            daily_capacity=60,
             capabilities=caps,
         )
     return nodes

@@ -11,11 +11,17 @@ import re
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from shared.wire import WireModel
+from shared.calendar import (
+    PARCEL_CARRIER_HOLIDAYS,
+    HolidaySet,
+    LocalTime,
+    TimeZoneName,
+    Weekday,
+)
+from shared.wire import WireModel, unprocessable
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 """Item ids, ship nodes, enterprise codes and reservation ids: safe as document ids and
@@ -30,7 +36,10 @@ def is_code(value: str) -> bool:
 
 
 class Model(WireModel):
-    """Inventory data: the shared wire conventions."""
+    """Inventory data: the shared wire conventions; no infinite or NaN number (a NaN
+    latitude would make every distance NaN)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
 
 class NodeType(StrEnum):
@@ -77,21 +86,12 @@ def _iso_date(value: str) -> str:
     return value
 
 
-def _iana_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown IANA time zone {value!r}") from None
-    return value
-
-
 IsoWeekday = Annotated[int, Field(ge=1, le=7)]
 IsoDate = Annotated[
     str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_iso_date)
 ]
-TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_iana_zone)]
-"""Checked when written: sourcing promises dates from every node of the enterprise, so
-one node with a zone, weekday or date it cannot read would fail every cart."""
+# Checked when written (``ShipNodeSpec``): sourcing promises dates from every node of the
+# enterprise, so one node with a zone, weekday or date it cannot read would fail every cart.
 
 
 class StoredCalendar(Model):
@@ -102,13 +102,21 @@ class StoredCalendar(Model):
 
     working_days: tuple[int, ...] = (1, 2, 3, 4, 5)
     holidays: tuple[str, ...] = ()
+    """The node's own closed dates (a stock count, a refit), whatever its holiday set."""
+    open_dates: tuple[str, ...] = ()
+    """Days the node works although its holiday set closes them."""
+    holiday_set: HolidaySet | None = PARCEL_CARRIER_HOLIDAYS
+    """The public holidays the node observes; ``null``: none (default: the six days the
+    parcel carriers close, see ``shared.calendar``)."""
 
 
 class ProcessingCalendar(StoredCalendar):
-    """Days a node releases shipments (ISO weekdays, 1 = Monday) and its closed dates."""
+    """Days a node releases shipments (ISO weekdays, 1 = Monday), its holiday set, and
+    the exceptions both ways."""
 
     working_days: tuple[IsoWeekday, ...] = Field((1, 2, 3, 4, 5), min_length=1, max_length=7)
-    holidays: tuple[IsoDate, ...] = ()
+    holidays: tuple[IsoDate, ...] = Field((), max_length=400)
+    open_dates: tuple[IsoDate, ...] = Field((), max_length=400)
 
 
 class ShipNodeFields(Model):
@@ -121,9 +129,19 @@ class ShipNodeFields(Model):
     status: NodeStatus = NodeStatus.ACTIVE
     location: Location
     cutoff_time: time = time(15, 0)
+    cutoffs: dict[str, time] = Field(default_factory=dict)
+    """Per level of service (the air cutoff is earlier than ground); else ``cutoffTime``."""
     processing_days: int = 0
     """Open processing days between an order and its pickup (pick, pack, label)."""
+    pick_pack_minutes: int = 0
+    """From an order to a parcel at the dock: no carrier pickup sooner is promised."""
     processing_calendar: StoredCalendar = StoredCalendar()
+    business_hours: dict[Weekday, tuple[time, time]] = Field(default_factory=dict)
+    """Opening and closing time per weekday (stores hand pickup orders over in them)."""
+    daily_capacity: int | None = None
+    """Orders the node can ship in a day (any level of service); ``null``: no limit."""
+    capacity_by_level: dict[str, int] = Field(default_factory=dict)
+    """Orders per day per level of service (air is packed by fewer hands)."""
     capabilities: tuple[Capability, ...] = (Capability.SHIP,)
     node_groups: tuple[str, ...] = ()
     """Named sets of nodes a sourcing rule may allow (``criteria.nodeGroups``)."""
@@ -139,9 +157,24 @@ class ShipNodeSpec(ShipNodeFields):
     name: str = Field(min_length=1, max_length=120)
     enterprise_code: Code
     time_zone: TimeZoneName
+    cutoff_time: LocalTime = time(15, 0)
+    cutoffs: dict[Code, LocalTime] = Field(default_factory=dict, max_length=20)
     processing_days: int = Field(0, ge=0, le=30)
+    pick_pack_minutes: int = Field(0, ge=0, le=24 * 60)
     processing_calendar: ProcessingCalendar = ProcessingCalendar()
+    business_hours: dict[Weekday, tuple[LocalTime, LocalTime]] = Field(default_factory=dict)
+    daily_capacity: int | None = Field(None, ge=0, le=10_000_000)
+    capacity_by_level: dict[Code, Annotated[int, Field(ge=0, le=10_000_000)]] = Field(
+        default_factory=dict, max_length=20
+    )
     node_groups: tuple[Code, ...] = Field((), max_length=20)
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> ShipNodeSpec:
+        for day, (opens, closes) in self.business_hours.items():
+            if not opens < closes:
+                raise unprocessable(f"businessHours.{day}: opens at {opens}, not before {closes}")
+        return self
 
 
 class ShipNode(ShipNodeFields):

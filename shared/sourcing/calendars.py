@@ -1,108 +1,63 @@
-"""Calendars of nodes and carriers, and the holidays they observe.
+"""Calendars of nodes and carriers: open weekdays, the holiday set they observe, and
+exceptions to it.
 
-Holidays come from the ``holidays`` library (US federal by default) rather than being
-typed into every calendar, so a new year needs no data change. The library is imported
-lazily: it is heavy and ``import function_app`` must stay fast.
+Holiday sets come from ``shared.calendar`` (the ``holidays`` library's tables, so a new
+year needs no data change; default: the six days the parcel carriers close). A calendar
+can re-open a day its holiday set closes (``openDates``: a carrier running normal pickups
+on a Friday before the 4th of July) and close any other day (``closedDates``: a warehouse
+closed for a stock count).
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import date, time
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from shared.calendar import (
+    PARCEL_CARRIER_HOLIDAYS,
+    HolidaySet,
+    LocalTime,
+    TimeZoneName,
+    Weekday,
+    observes,
+    weekday_of,
+)
 from shared.wire import WireModel
 
-Weekday = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
-WEEKDAYS: tuple[Weekday, ...] = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 BUSINESS_DAYS: tuple[Weekday, ...] = ("MON", "TUE", "WED", "THU", "FRI")
 
 
-def weekday_of(day: date) -> Weekday:
-    return WEEKDAYS[day.weekday()]
-
-
 class SourcingModel(WireModel):
-    """Frozen, camelCase on the wire, unknown fields rejected (a typo must not pass)."""
+    """Frozen, camelCase on the wire, unknown fields rejected (a typo must not pass),
+    and no infinite or NaN number (it would poison every distance or zone comparison)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-
-class HolidaySet(SourcingModel):
-    """Which public holidays a calendar observes: a country of the ``holidays`` library,
-    optionally a subdivision (state) and a subset of holiday names."""
-
-    country: str = "US"
-    subdivision: str | None = None
-    only: tuple[str, ...] = ()
-
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, v: str) -> str:
-        if v not in _supported_countries():
-            raise ValueError(f"unknown holiday country {v!r}")
-        return v
-
-    @model_validator(mode="after")
-    def _known_subdivision(self) -> HolidaySet:
-        """Checked when stored: the library raises on an unknown subdivision only when
-        a date is promised, which would fail every cart that the carrier serves."""
-        if (
-            self.subdivision is not None
-            and self.subdivision not in (_supported_countries()[self.country])
-        ):
-            raise ValueError(
-                f"unknown subdivision {self.subdivision!r} of holiday country {self.country!r}"
-            )
-        return self
-
-    def observes(self, day: date) -> bool:
-        return day in _holidays_of(self.country, self.subdivision, self.only, day.year)
-
-
-@functools.cache
-def _supported_countries() -> dict[str, frozenset[str]]:
-    """Country code -> its subdivision codes."""
-    import holidays
-
-    return {c: frozenset(subs) for c, subs in holidays.list_supported_countries().items()}
-
-
-@functools.lru_cache(maxsize=512)
-def _holidays_of(
-    country: str, subdivision: str | None, only: tuple[str, ...], year: int
-) -> frozenset[date]:
-    import holidays
-
-    table = holidays.country_holidays(country, subdiv=subdivision, years=year)
-    return frozenset(
-        day for day, name in table.items() if not only or any(wanted in name for wanted in only)
-    )
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class WorkCalendar(SourcingModel):
-    """Days on which work happens: open weekdays, minus closed dates and holidays."""
+    """Days on which work happens: open weekdays, minus closed dates, minus the holiday
+    set's days unless re-opened."""
 
     weekdays: tuple[Weekday, ...] = BUSINESS_DAYS
     closed_dates: frozenset[date] = frozenset()
-    holidays: HolidaySet | None = Field(default_factory=HolidaySet)
+    open_dates: frozenset[date] = frozenset()
+    holidays: HolidaySet | None = PARCEL_CARRIER_HOLIDAYS
 
     def is_open(self, day: date) -> bool:
         if weekday_of(day) not in self.weekdays or day in self.closed_dates:
             return False
-        return self.holidays is None or not self.holidays.observes(day)
+        return day in self.open_dates or not observes(self.holidays, day)
 
 
 class PickupCalendar(SourcingModel):
     """When the carrier collects at a node: local times per weekday; closed dates and
     holidays have no pickup at all."""
 
-    slots: dict[Weekday, tuple[time, ...]] = Field(default_factory=dict)
+    slots: dict[Weekday, tuple[LocalTime, ...]] = Field(default_factory=dict)
     closed_dates: frozenset[date] = frozenset()
-    holidays: HolidaySet | None = Field(default_factory=HolidaySet)
+    open_dates: frozenset[date] = frozenset()
+    holidays: HolidaySet | None = PARCEL_CARRIER_HOLIDAYS
 
     @field_validator("slots")
     @classmethod
@@ -112,24 +67,27 @@ class PickupCalendar(SourcingModel):
     def slots_on(self, day: date) -> tuple[time, ...]:
         if day in self.closed_dates:
             return ()
-        if self.holidays is not None and self.holidays.observes(day):
+        if day not in self.open_dates and observes(self.holidays, day):
             return ()
         return self.slots.get(weekday_of(day), ())
 
 
 class NodeSchedule(SourcingModel):
-    """A ship node's promise inputs: its zone, the order cutoff and processing days."""
+    """A ship node's promise inputs: its zone, order cutoffs, processing and pick-and-pack
+    time, its calendar, and (stores) the hours it hands orders over."""
 
-    time_zone: str = "America/New_York"
-    cutoff: time = time(14, 0)
+    time_zone: TimeZoneName = "America/New_York"
+    cutoff: LocalTime = time(14, 0)
+    cutoffs: dict[str, LocalTime] = Field(default_factory=dict)
+    """Per level of service (the air cutoff is earlier than ground); else ``cutoff``."""
     processing_days: int = Field(0, ge=0, le=30)
+    pick_pack_minutes: int = Field(0, ge=0, le=24 * 60)
+    """From the order to a parcel ready at the dock: no pickup slot sooner is taken."""
     processing_calendar: WorkCalendar = Field(default_factory=WorkCalendar)
+    business_hours: dict[Weekday, tuple[LocalTime, LocalTime]] = Field(default_factory=dict)
+    """Opening and closing time per weekday (stores): when a pickup order can be ready."""
 
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA time zone {v!r}") from None
-        return v
+    def cutoff_for(self, level_of_service: str | None) -> time:
+        if level_of_service is None:
+            return self.cutoff
+        return self.cutoffs.get(level_of_service, self.cutoff)

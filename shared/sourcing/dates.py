@@ -50,13 +50,16 @@ def processing_start(order_at: datetime, schedule: NodeSchedule) -> datetime:
     return order_at.astimezone(ZoneInfo(schedule.time_zone))
 
 
-def ready_date(order_at: datetime, schedule: NodeSchedule) -> date:
-    """The local day the node finishes processing: an open day before its cutoff counts
-    as day zero; past the cutoff, or on a closed day, the next open day does."""
+def ready_date(
+    order_at: datetime, schedule: NodeSchedule, level_of_service: str | None = None
+) -> date:
+    """The local day the node finishes processing: an open day before its cutoff (the
+    level of service's, else the node's) counts as day zero; past the cutoff, or on a
+    closed day, the next open day does."""
     local = processing_start(order_at, schedule)
     calendar = schedule.processing_calendar
     today = local.date()
-    if calendar.is_open(today) and local.time() < schedule.cutoff:
+    if calendar.is_open(today) and local.time() < schedule.cutoff_for(level_of_service):
         start = today
     else:
         start = _next_open(calendar, today + timedelta(days=1), "processing")
@@ -66,10 +69,14 @@ def ready_date(order_at: datetime, schedule: NodeSchedule) -> date:
 def first_pickup(
     ready: date, not_before: datetime, schedule: NodeSchedule, service: CarrierService
 ) -> datetime:
-    """The first slot on or after ``ready`` that is no earlier than ``not_before``."""
+    """The first slot on or after ``ready`` that is no earlier than ``not_before``, on a
+    day the node itself is open (nobody hands a carrier a parcel at a closed node)."""
     zone = ZoneInfo(schedule.time_zone)
     day = ready
     for _ in range(HORIZON_DAYS):
+        if not schedule.processing_calendar.is_open(day):
+            day += timedelta(days=1)
+            continue
         for slot in service.pickup_calendar.slots_on(day):
             at = datetime.combine(day, slot, tzinfo=zone)
             if at >= not_before:
@@ -88,16 +95,17 @@ def promise_delivery(
     *,
     hazmat: bool = False,
 ) -> Promise:
-    """Cutoff and processing, first pickup after the notification lead, transit business
-    days plus the service's additional days, then the next delivery day."""
+    """Cutoff and processing, the first pickup after both the notification lead and the
+    node's pick-and-pack time, transit business days plus the service's additional days,
+    then the next delivery day."""
     if hazmat and not service.is_hazmat:
         raise RuleViolation(
             f"carrier service {service.carrier_service_code} does not carry hazardous materials",
             code="HAZMAT_NOT_ALLOWED",
         )
-    ready = ready_date(order_at, schedule)
-    lead = timedelta(minutes=service.notification_lead_minutes)
-    pickup_at = first_pickup(ready, order_at + lead, schedule, service)
+    ready = ready_date(order_at, schedule, service.level_of_service)
+    lead = max(service.notification_lead_minutes, schedule.pick_pack_minutes)
+    pickup_at = first_pickup(ready, order_at + timedelta(minutes=lead), schedule, service)
     ship_date = pickup_at.date()
     arrives = _add_open_days(
         service.transit_calendar,

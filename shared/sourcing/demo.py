@@ -12,22 +12,13 @@ from __future__ import annotations
 from datetime import time
 from typing import Protocol
 
+from shared.calendar import PARCEL_CARRIER_HOLIDAYS
 from shared.settings import Settings
-from shared.sourcing.calendars import BUSINESS_DAYS, HolidaySet, PickupCalendar, WorkCalendar
+from shared.sourcing.calendars import BUSINESS_DAYS, PickupCalendar, WorkCalendar
 from shared.sourcing.model import CarrierService, RuleCriteria, SourcingRule, TransitZone
 from shared.sourcing.service import SourcingService
 
-CARRIER_HOLIDAYS = HolidaySet(
-    country="US",
-    only=(
-        "New Year's Day",
-        "Memorial Day",
-        "Independence Day",
-        "Labor Day",
-        "Thanksgiving",
-        "Christmas Day",
-    ),
-)
+CARRIER_HOLIDAYS = PARCEL_CARRIER_HOLIDAYS
 GROUND_ZONES = (
     TransitZone(zone="2", up_to_miles=150, transit_days=1),
     TransitZone(zone="3", up_to_miles=300, transit_days=2),

@@ -14,9 +14,8 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
+from shared.calendar import WEEKDAYS, HolidaySet
 from shared.sourcing.calendars import (
-    WEEKDAYS,
-    HolidaySet,
     NodeSchedule,
     PickupCalendar,
     SourcingModel,

@@ -194,16 +194,22 @@ def test_a_bad_postal_code_is_named(
             "pickupCalendar",
             {"country": "US", "subdivision": "XX"},
             "pickupCalendar.holidays",
-            "Value error, unknown subdivision 'XX' of holiday country 'US'",
+            "unknown subdivision 'XX' of holiday country 'US'",
         ),
         (
             "transitCalendar",
             {"country": "ZZ"},
-            "transitCalendar.holidays.country",
-            "Value error, unknown holiday country 'ZZ'",
+            "transitCalendar.holidays",
+            "unknown holiday country 'ZZ'",
+        ),
+        (
+            "deliveryCalendar",
+            {"country": "US", "only": ["Xmas"]},
+            "deliveryCalendar.holidays",
+            "'Xmas' is no holiday name of US; known: ",
         ),
     ],
-    ids=["unknown-subdivision", "unknown-country"],
+    ids=["unknown-subdivision", "unknown-country", "unknown-name"],
 )
 def test_a_carrier_calendar_sourcing_could_not_read_is_refused(
     system: LiveSystem,
@@ -221,16 +227,15 @@ def test_a_carrier_calendar_sourcing_could_not_read_is_refused(
     service = current.json()
     changed = {**service, calendar: {**service[calendar], "holidays": holidays_set}}
     response = system.http.put("/carrier-services/ups-ground", json=changed, headers=admin)
-    assert (response.status_code, response.json()) == (
-        400,
-        {
-            "error": {
-                "code": "VALIDATION_FAILED",
-                "message": "invalid body",
-                "details": [{"location": "body", "field": field, "message": message}],
-            }
-        },
+    error = response.json()["error"]
+    [detail] = error["details"]
+    assert (response.status_code, error["code"], error["message"]) == (
+        422,
+        "UNPROCESSABLE_VALUE",
+        "unusable value in body",
     )
+    assert (detail["location"], detail["field"]) == ("body", field)
+    assert detail["message"].startswith(message)
     assert system.http.get("/carrier-services/ups-ground", headers=admin).json() == service
     lines = [line("1", LIPSTICK, 1, False)]
     assert system.http.post("/sourcing/options", json=cart(tuesday, lines)).status_code == 200

@@ -104,11 +104,6 @@ def test_body_id_must_match_the_url(registry: Registry) -> None:
 
 
 INVALID = [
-    (
-        "unknown-holiday-country",
-        {"pickupCalendar": {"slots": {"MON": ["17:00"]}, "holidays": {"country": "XX"}}},
-        "pickupCalendar.holidays.country",
-    ),
     ("no-pickup-slot", {"pickupCalendar": {"slots": {}}}, ""),
     ("bad-weekday", {"deliveryCalendar": {"weekdays": ["MONDAY"]}}, "deliveryCalendar.weekdays.0"),
     ("negative-transit", {"transitDays": -1}, "transitDays"),

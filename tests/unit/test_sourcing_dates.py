@@ -1,8 +1,9 @@
 """Delivery-date promises, one row per case the issue lists (dates are in 2026).
 
-Base: a New York node (cutoff 14:00, no processing days, open Monday to Friday except US
-federal holidays) and a ground service collecting at 17:00 Monday to Friday, 2 transit
-days, delivering Monday to Friday.
+Base: a New York node (cutoff 14:00, no processing days, open Monday to Friday except the
+six holidays the parcel carriers keep, the default of every calendar) and a ground
+service collecting at 17:00 Monday to Friday, 2 transit days, delivering Monday to
+Friday.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """The promise against an independent implementation on random calendars and instants.
 
 The reference does not share the calculator's loops: it lists every open day of each
-calendar over a window first (reading the ``holidays`` tables directly), lists every
-pickup slot of the window as a UTC instant, and then indexes into those lists.
+calendar over a window first (reading the ``holidays`` tables directly, names matched
+exactly, an observed day following its holiday, re-opened days kept), lists every pickup
+slot of the window as a UTC instant on the days the node itself is open, and then indexes
+into those lists. The calendars draw holiday sets (none, a country's, named lists, the
+parcel carriers' six), exceptions both ways, per-level cutoffs and pick-and-pack times.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.calendar import PARCEL_CARRIER_HOLIDAYS, WEEKDAYS, HolidaySet
+from shared.errors import RuleViolation
 from shared.sourcing.calendars import (
-    WEEKDAYS,
-    HolidaySet,
     NodeSchedule,
     PickupCalendar,
     WorkCalendar,
@@ -39,8 +43,17 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 END = datetime(2027, 12, 1, tzinfo=UTC)
 
 holiday_sets = st.sampled_from(
-    [None, HolidaySet(), HolidaySet(subdivision="CA"), HolidaySet(country="DE")]
+    [
+        None,
+        HolidaySet(),
+        HolidaySet(subdivision="CA"),
+        HolidaySet(country="DE"),
+        PARCEL_CARRIER_HOLIDAYS,
+        HolidaySet(only=("Independence Day", "Juneteenth National Independence Day")),
+        HolidaySet(only=("Columbus Day",)),
+    ]
 )
+LEVELS = ("STANDARD", "NEXT_DAY")
 weekday_sets = st.sets(st.sampled_from(WEEKDAYS), min_size=1).map(
     lambda s: tuple(d for d in WEEKDAYS if d in s)
 )
@@ -58,6 +71,7 @@ def work_calendars(draw: st.DrawFn) -> WorkCalendar:
     return WorkCalendar(
         weekdays=draw(weekday_sets),
         closed_dates=draw(closed_dates()),
+        open_dates=draw(closed_dates()),
         holidays=draw(holiday_sets),
     )
 
@@ -72,11 +86,14 @@ def services(draw: st.DrawFn) -> CarrierService:
     return CarrierService(
         id="svc",
         carrier_service_code="SVC",
-        level_of_service="STANDARD",
+        level_of_service=draw(st.sampled_from(LEVELS)),
         enterprise_code="E",
         is_hazmat=True,
         pickup_calendar=PickupCalendar(
-            slots=slots, closed_dates=draw(closed_dates()), holidays=draw(holiday_sets)
+            slots=slots,
+            closed_dates=draw(closed_dates()),
+            open_dates=draw(closed_dates()),
+            holidays=draw(holiday_sets),
         ),
         transit_calendar=draw(work_calendars()),
         delivery_calendar=draw(work_calendars()),
@@ -91,7 +108,9 @@ def schedules(draw: st.DrawFn) -> NodeSchedule:
     return NodeSchedule(
         time_zone=draw(st.sampled_from(ZONES)),
         cutoff=draw(times),
+        cutoffs=draw(st.dictionaries(st.sampled_from(LEVELS), times, max_size=2)),
         processing_days=draw(st.integers(0, 3)),
+        pick_pack_minutes=draw(st.sampled_from([0, 0, 30, 90, 240])),
         processing_calendar=draw(work_calendars()),
     )
 
@@ -101,16 +120,23 @@ instants = st.integers(0, int((END - START).total_seconds())).map(
 )
 
 
+def holiday_table(hs: HolidaySet | None, first: date) -> set[date]:
+    if hs is None:
+        return set()
+    table = holidays.country_holidays(
+        hs.country, subdiv=hs.subdivision, years=range(first.year, first.year + 2)
+    )
+    return {
+        d
+        for d, names in table.items()
+        if hs.only is None
+        or any(n.replace(" (observed)", "") in hs.only for n in names.split("; "))
+    }
+
+
 def open_days(calendar: WorkCalendar, first: date) -> list[date]:
     """Every open day from ``first`` over the window, in order."""
-    table: set[date] = set()
-    if calendar.holidays is not None:
-        hs = calendar.holidays
-        table = set(
-            holidays.country_holidays(
-                hs.country, subdiv=hs.subdivision, years=range(first.year, first.year + 2)
-            )
-        )
+    table = holiday_table(calendar.holidays, first) - set(calendar.open_dates)
     names = [WEEKDAYS[i] for i in range(7)]
     days = [first + timedelta(days=i) for i in range(WINDOW * 4)]
     return [
@@ -124,34 +150,33 @@ def open_days(calendar: WorkCalendar, first: date) -> list[date]:
 
 def reference(
     order_at: datetime, schedule: NodeSchedule, service: CarrierService
-) -> tuple[date, datetime, date]:
+) -> tuple[date, datetime, date] | None:
+    """``None`` when no pickup slot of the window falls on a day the node is open."""
     zone = ZoneInfo(schedule.time_zone)
     local = datetime.fromtimestamp(order_at.timestamp(), zone)
     processing = open_days(schedule.processing_calendar, local.date())
-    if processing[0] == local.date() and local.timetz().replace(tzinfo=None) < schedule.cutoff:
+    cutoff = schedule.cutoffs.get(service.level_of_service, schedule.cutoff)
+    if processing[0] == local.date() and local.timetz().replace(tzinfo=None) < cutoff:
         index = 0
     else:
         index = next(i for i, d in enumerate(processing) if d > local.date())
     ready = processing[index + schedule.processing_days]
 
     pickup = service.pickup_calendar
-    closed = set(pickup.closed_dates)
-    if pickup.holidays is not None:
-        closed |= set(
-            holidays.country_holidays(
-                pickup.holidays.country,
-                subdiv=pickup.holidays.subdivision,
-                years=range(ready.year, ready.year + 2),
-            )
-        )
-    earliest = order_at + timedelta(minutes=service.notification_lead_minutes)
+    closed = set(pickup.closed_dates) | (holiday_table(pickup.holidays, ready) - pickup.open_dates)
+    node_open = set(processing)
+    wait = max(service.notification_lead_minutes, schedule.pick_pack_minutes)
+    earliest = order_at + timedelta(minutes=wait)
     slots = sorted(
         datetime(d.year, d.month, d.day, t.hour, t.minute, tzinfo=zone).astimezone(UTC)
         for d in (ready + timedelta(days=i) for i in range(WINDOW * 3))
-        if d not in closed
+        if d not in closed and d in node_open
         for t in pickup.slots.get(WEEKDAYS[d.weekday()], ())
     )
-    pickup_at = next(s for s in slots if s >= earliest).astimezone(zone)
+    taken = next((s for s in slots if s >= earliest), None)
+    if taken is None:
+        return None
+    pickup_at = taken.astimezone(zone)
     ship = pickup_at.date()
 
     n = service.transit_days + service.additional_transit_days
@@ -166,8 +191,13 @@ def reference(
 def test_promise_matches_reference(
     order_at: datetime, schedule: NodeSchedule, service: CarrierService
 ) -> None:
+    expected = reference(order_at, schedule, service)
+    if expected is None:
+        with pytest.raises(RuleViolation):
+            promise_delivery(order_at, schedule, service, service.transit_days)
+        return
     promise = promise_delivery(order_at, schedule, service, service.transit_days)
-    ship, pickup_at, delivery = reference(order_at, schedule, service)
+    ship, pickup_at, delivery = expected
     assert (promise.ship_date, promise.pickup_at, promise.delivery_date) == (
         ship,
         pickup_at,
