@@ -303,6 +303,30 @@ class Settings(BaseSettings):
         description="consumer group of the cache-invalidation trigger",
         json_schema_extra=IN_AZURE,
     )
+    # sourcing: unit weight default, where the free-shipping thresholds are configured
+    sourcing_default_weight_grams: int = Field(
+        250,
+        ge=1,
+        le=100_000,
+        description=(
+            "parcel weight of one unit whose line and catalog variant name none (rate tables "
+            "price by weight)"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    sourcing_config_application: str = Field(
+        "sourcing",
+        description=(
+            "ConfigHub application whose `sourcing.free-shipping.<LEVEL>` properties set the "
+            "free-shipping thresholds"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    sourcing_config_profile: str = Field(
+        "default",
+        description="ConfigHub profile sourcing reads its properties under (`prod` in Azure)",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
     # inventory: default enterprise, display cap, cache TTL, reservation TTLs, expiry timer
     inventory_default_enterprise: str = Field(
         "BEAUTY_US",

@@ -350,6 +350,10 @@ var appSettings = concat([
     value: '0 */1 * * * *'
   }
   {
+    name: 'SOURCING_CONFIG_PROFILE'
+    value: 'prod'
+  }
+  {
     name: 'AUTH_MODE'
     value: 'entra'
   }

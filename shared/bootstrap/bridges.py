@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -26,6 +27,7 @@ from shared.inventory.model import AvailabilityView, ItemAvailability, ShipNode
 from shared.inventory.rules import capped_view
 from shared.inventory.service import InventoryService
 from shared.sourcing.calendars import NodeSchedule, WorkCalendar
+from shared.sourcing.charges import Money
 from shared.sourcing.model import (
     CartLine,
     Destination,
@@ -33,12 +35,13 @@ from shared.sourcing.model import (
     SourcingAnswer,
     SourcingRequest,
 )
-from shared.sourcing.service import SourcingService
+from shared.sourcing.service import ItemFacts, SourcingService
 
 log = logging.getLogger("shared.bootstrap.bridges")
 
 if TYPE_CHECKING:
     from shared.catalog.service import CatalogService
+    from shared.confighub.service import ConfigHubService
 
 MAX_PROCESSING_DAYS = 30
 """What sourcing's ``NodeSchedule`` accepts, as inventory's write model does."""
@@ -149,16 +152,57 @@ def holiday(text: str) -> date:
 
 
 # --- catalog -> sourcing ---------------------------------------------------------------
-class CatalogHazmat:
-    """Sourcing's ``HazmatLookup``: the catalog's own flag per variant, so a cart line is
-    hazmat when the client says so or the catalog does. Built from a factory: a cart
-    builds the catalog service only when it first asks."""
+class CatalogItems:
+    """Sourcing's ``ItemLookup``: the catalog's own hazmat flag and shipping weight per
+    variant, so a cart line is hazmat when the client says so or the catalog does, and is
+    priced by what the parcel weighs. Built from a factory: a cart builds the catalog
+    service only when it first asks."""
 
     def __init__(self, catalog: Callable[[], CatalogService]) -> None:
         self._catalog = catalog
 
-    def hazmat_items(self, item_ids: Sequence[str]) -> frozenset[str]:
-        return self._catalog().hazmat_skus(item_ids)
+    def item_facts(self, item_ids: Sequence[str]) -> Mapping[str, ItemFacts]:
+        return {
+            sku: ItemFacts(hazmat=v.hazmat, weight_grams=v.shipping_weight_grams)
+            for sku, v in self._catalog().variants_by_sku(item_ids).items()
+        }
+
+
+# --- confighub -> sourcing -------------------------------------------------------------
+FREE_SHIPPING_PREFIX = "sourcing.free-shipping."
+CURRENCY_PROPERTY = "retailer.currency"
+
+
+class ConfigHubFreeShipping:
+    """Sourcing's ``FreeShippingThresholds`` from the retailer's configuration, so an
+    operator changes a threshold without a deploy: ``sourcing.free-shipping.<LEVEL>`` (a
+    decimal, in ``retailer.currency``) of the application and profile the settings name,
+    read through ConfigHub's cached Spring environment."""
+
+    def __init__(
+        self, confighub: Callable[[], ConfigHubService], application: str, profile: str
+    ) -> None:
+        self._confighub = confighub
+        self._application = application
+        self._profile = profile
+
+    def thresholds(self, enterprise_code: str) -> Mapping[str, Money]:
+        env = self._confighub().get_environment(self._application, self._profile, None)
+        merged: dict[str, str] = {}
+        for source in reversed(env.property_sources):  # the first source wins, as in Spring
+            merged.update(source.source)
+        currency = merged.get(CURRENCY_PROPERTY, "USD")
+        out: dict[str, Money] = {}
+        for key, value in merged.items():
+            if not key.startswith(FREE_SHIPPING_PREFIX):
+                continue
+            try:
+                out[key.removeprefix(FREE_SHIPPING_PREFIX)] = Money(
+                    amount=Decimal(value), currency=currency
+                )
+            except (ArithmeticError, ValidationError):
+                log.warning("free-shipping threshold %s=%r is not an amount; ignored", key, value)
+        return out
 
 
 # --- inventory -> catalog -------------------------------------------------------------
@@ -215,8 +259,21 @@ def delivery_request(enterprise_code: str, query: DeliveryQuery, country: str) -
             f"postal code {query.postal_code!r} is not a US ZIP code",
             code="INVALID_POSTAL_CODE",
         ) from None
-    line = CartLine(line_id="1", item_id=query.sku, quantity=query.quantity, hazmat=query.hazmat)
-    return SourcingRequest(enterprise_code=enterprise_code, destination=destination, lines=(line,))
+    line = CartLine(
+        line_id="1",
+        item_id=query.sku,
+        quantity=query.quantity,
+        hazmat=query.hazmat,
+        weight_grams=query.weight_grams,
+    )
+    subtotal = (
+        Money(amount=query.unit_price * query.quantity, currency=query.currency)
+        if query.unit_price is not None and query.currency is not None
+        else None
+    )
+    return SourcingRequest(
+        enterprise_code=enterprise_code, destination=destination, lines=(line,), subtotal=subtotal
+    )
 
 
 def delivery_promises(answer: SourcingAnswer) -> tuple[DeliveryPromise, ...]:
@@ -226,6 +283,9 @@ def delivery_promises(answer: SourcingAnswer) -> tuple[DeliveryPromise, ...]:
             carrier_service_code=o.carrier_service_code or "",
             delivery_date=o.delivery_date,
             delivery_date_type=str(o.delivery_date_type),
+            charge_amount=o.charge.amount,
+            charge_currency=o.charge.currency,
+            free_shipping=o.free_shipping,
         )
         for o in answer.options
     )

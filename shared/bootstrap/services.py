@@ -41,6 +41,8 @@ class Parts(Protocol):
 
     def events(self) -> EventPublisher: ...
 
+    def confighub(self) -> ConfigHubService: ...
+
     def inventory(self) -> InventoryService: ...
 
     def sourcing(self) -> SourcingService: ...
@@ -156,7 +158,11 @@ def build_inventory(reg: Parts) -> InventoryService:
 
 
 def build_sourcing(reg: Parts) -> SourcingService:
-    from shared.bootstrap.bridges import CatalogHazmat, InventoryAvailability
+    from shared.bootstrap.bridges import (
+        CatalogItems,
+        ConfigHubFreeShipping,
+        InventoryAvailability,
+    )
     from shared.sourcing.repository import ContainerNames, SourcingRepository
     from shared.sourcing.service import SourcingService
 
@@ -175,7 +181,11 @@ def build_sourcing(reg: Parts) -> SourcingService:
         hub=s.hub_sourcing_updates,
         service_id=s.service_id,
         clock=reg.clock(),
-        hazmat=CatalogHazmat(reg.catalog),
+        default_weight_grams=s.sourcing_default_weight_grams,
+        items=CatalogItems(reg.catalog),
+        free_shipping=ConfigHubFreeShipping(
+            reg.confighub, s.sourcing_config_application, s.sourcing_config_profile
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Protocol
 
 
@@ -28,10 +29,16 @@ class StockLevel:
 
 @dataclass(frozen=True)
 class DeliveryQuery:
+    """One variant shipped alone: its own hazmat flag and parcel weight, and its price in
+    the request's currency (the value a free-shipping threshold is compared with)."""
+
     sku: str
     postal_code: str
     quantity: int
     hazmat: bool
+    weight_grams: int | None = None
+    unit_price: Decimal | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,9 @@ class DeliveryPromise:
     carrier_service_code: str
     delivery_date: date
     delivery_date_type: str
+    charge_amount: Decimal = Decimal("0.00")
+    charge_currency: str = "USD"
+    free_shipping: bool = False
 
 
 class AvailabilityLookup(Protocol):

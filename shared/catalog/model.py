@@ -62,6 +62,8 @@ class Variant(CatalogModel):
     prices: tuple[Money, ...] = ()
     media: tuple[Media, ...] = ()
     hazmat: bool = False
+    shipping_weight_grams: int | None = Field(None, ge=0, le=1_000_000)
+    """The parcel weight the carriers' rate tables price (product and packaging)."""
 
     def attribute(self, name: str) -> str | None:
         return next((a.value for a in self.attributes if a.name == name), None)

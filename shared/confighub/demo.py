@@ -171,6 +171,8 @@ SOURCING: list[Template] = [
     ),
     ("sourcing.rate-card.api-key", _S, "rk-demo", "rk-dev", None, "sourcing", False),
     ("sourcing.cache.ttl", _T, "PT1M", "PT5S", "PT2M", "sourcing", False),
+    ("sourcing.free-shipping.STANDARD", _D, "35.00", None, None, "sourcing", True),
+    ("sourcing.free-shipping.TWO_DAY", _D, "150.00", None, "200.00", "sourcing", True),
 ]
 
 APPLICATIONS: dict[str, list[Template]] = {

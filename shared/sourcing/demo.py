@@ -3,6 +3,7 @@
 Ground promises by distance zone (the UPS/FedEx zone chart: zone 2 is up to 150 miles,
 zone 8 beyond 1,800), carries hazmat and observes the six holidays parcel carriers keep;
 two-day and next-day air are guaranteed, collect earlier, need notice, and refuse hazmat.
+Each prices a parcel by zone and billable pound from a rate chart.
 Seeding puts fixed ids, so running it twice leaves the same carrier services and rules
 (each one version up).
 """
@@ -10,11 +11,13 @@ Seeding puts fixed ids, so running it twice leaves the same carrier services and
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 from typing import Protocol
 
 from shared.calendar import PARCEL_CARRIER_HOLIDAYS
 from shared.settings import Settings
 from shared.sourcing.calendars import BUSINESS_DAYS, PickupCalendar, WorkCalendar
+from shared.sourcing.charges import RatePrice, RateTable, RateZone
 from shared.sourcing.model import CarrierService, RuleCriteria, SourcingRule, TransitZone
 from shared.sourcing.service import SourcingService
 
@@ -28,6 +31,28 @@ GROUND_ZONES = (
     TransitZone(zone="7", up_to_miles=1800, transit_days=4),
     TransitZone(zone="8", up_to_miles=12_000, transit_days=5),
 )
+
+
+ZONE_BANDS = tuple(RateZone(zone=z.zone, up_to_miles=z.up_to_miles) for z in GROUND_ZONES)
+RATE_POUNDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 30, 50, 70, 150)
+
+
+def rate_table(base: str, per_zone: str, per_pound: str) -> RateTable:
+    """A carrier rate chart by zone and billable pound: ``base`` for one pound in zone 2,
+    ``per_zone`` more for each zone further, ``per_pound`` more for each pound above one
+    (list prices of the big parcel carriers run close to such a line)."""
+    prices = tuple(
+        RatePrice(
+            zone=band.zone,
+            up_to_pounds=pounds,
+            amount=(
+                Decimal(base) + Decimal(per_zone) * index + Decimal(per_pound) * (pounds - 1)
+            ).quantize(Decimal("0.01")),
+        )
+        for index, band in enumerate(ZONE_BANDS)
+        for pounds in RATE_POUNDS
+    )
+    return RateTable(currency="USD", zones=ZONE_BANDS, prices=prices)
 
 
 def _pickups(at: time) -> PickupCalendar:
@@ -49,6 +74,7 @@ def demo_carrier_services(enterprise: str) -> list[CarrierService]:
             delivery_calendar=carrier_days,
             transit_zones=GROUND_ZONES,
             delivery_date_type="ESTIMATED",
+            rates=rate_table("10.20", "0.65", "0.90"),
         ),
         CarrierService(
             id="ups-2nd-day-air",
@@ -63,6 +89,7 @@ def demo_carrier_services(enterprise: str) -> list[CarrierService]:
             transit_days=2,
             delivery_date_type="GUARANTEED",
             notification_lead_minutes=60,
+            rates=rate_table("21.95", "2.40", "2.35"),
         ),
         CarrierService(
             id="ups-next-day-air",
@@ -77,6 +104,7 @@ def demo_carrier_services(enterprise: str) -> list[CarrierService]:
             transit_days=1,
             delivery_date_type="GUARANTEED",
             notification_lead_minutes=120,
+            rates=rate_table("37.50", "4.10", "3.70"),
         ),
     ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
@@ -21,6 +22,7 @@ from shared.sourcing.calendars import (
     SourcingModel,
     WorkCalendar,
 )
+from shared.sourcing.charges import Money, RateTable
 
 FulfillmentType = Literal["SHIP", "PICKUP"]
 DeliveryDateType = Literal["ESTIMATED", "GUARANTEED"]
@@ -54,6 +56,8 @@ class CarrierService(SourcingModel):
     additional_transit_days: int = Field(0, ge=0, le=30)
     delivery_date_type: DeliveryDateType = "ESTIMATED"
     notification_lead_minutes: int = Field(0, ge=0, le=7 * 24 * 60)
+    rates: RateTable | None = None
+    """What a parcel costs by zone and weight; none: the service charges nothing."""
 
     @field_validator("transit_zones")
     @classmethod
@@ -141,6 +145,8 @@ class CartLine(SourcingModel):
     item_id: str = Field(min_length=1, max_length=128)
     quantity: int = Field(gt=0, le=100_000)
     hazmat: bool = False
+    weight_grams: int | None = Field(None, ge=0, le=1_000_000)
+    """One unit's parcel weight; else the catalog's, else ``SOURCING_DEFAULT_WEIGHT_GRAMS``."""
 
 
 class SourcingRequest(SourcingModel):
@@ -151,6 +157,9 @@ class SourcingRequest(SourcingModel):
     fulfillment_type: FulfillmentType = "SHIP"
     lines: tuple[CartLine, ...] = Field(min_length=1, max_length=200)
     levels_of_service: tuple[str, ...] | None = None
+    subtotal: Money | None = None
+    """The cart's merchandise value: reaching a level's free-shipping threshold makes
+    that level free."""
 
     @field_validator("order_date")
     @classmethod
@@ -178,6 +187,8 @@ class Shipment(SourcingModel):
     pickup_at: datetime | None
     delivery_date: date
     distance_miles: float
+    weight_grams: int = 0
+    charge: Money = Field(default_factory=lambda: Money(amount=Decimal("0"), currency="USD"))
 
 
 class SourcingOption(SourcingModel):
@@ -186,6 +197,10 @@ class SourcingOption(SourcingModel):
     delivery_date: date
     delivery_date_type: DeliveryDateType
     shipments: tuple[Shipment, ...]
+    charge: Money = Field(default_factory=lambda: Money(amount=Decimal("0"), currency="USD"))
+    """What the shopper pays for this option: its shipments' charges, or nothing when
+    the cart reaches the level's free-shipping threshold."""
+    free_shipping: bool = False
 
 
 class RejectedNode(SourcingModel):
@@ -220,9 +235,11 @@ __all__ = [
     "WEEKDAYS",
     "CarrierService",
     "HolidaySet",
+    "Money",
     "NodeSchedule",
     "NodeSupply",
     "PickupCalendar",
+    "RateTable",
     "RuleCriteria",
     "SourcingAnswer",
     "SourcingRequest",

@@ -2,128 +2,48 @@
 
 Nodes are screened once (the reasons a node cannot serve are the same for every level of
 service); each carrier service then dates every eligible node and the assignment picks
-the nodes. Of several services of one level, the one with fewest shipments, then the
-earliest date, then the shortest distance is offered.
+the nodes; the plan is priced (``charges``). Of several services of one level, the one
+with fewest shipments, then the earliest date, then the lowest charge, then the shortest
+distance is offered; an option another dominates (no sooner and no cheaper) is dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from shared.errors import RuleViolation
 from shared.sourcing.assignment import Candidate, Line, Plan, plan_shipments
+from shared.sourcing.charges import Money, Offer, dominated, free_shipping, parcel_charge
 from shared.sourcing.dates import Promise, promise_delivery, ready_for_pickup
-from shared.sourcing.geo import Location, distance_miles
+from shared.sourcing.geo import Location
 from shared.sourcing.model import (
     CarrierService,
     Explanation,
     LevelOutcome,
     NodeSupply,
-    RejectedNode,
-    RejectReason,
-    RuleCriteria,
     Shipment,
     SourcingAnswer,
     SourcingOption,
     SourcingRequest,
     SourcingRule,
 )
+from shared.sourcing.screening import Eligible, describe, hazmat_reasons, screen
 
 PICKUP_LEVEL = "STORE_PICKUP"
+CURRENCY = "USD"
+"""Sourcing serves US destinations only (``UNSUPPORTED_COUNTRY`` for others)."""
 
 
 @dataclass(frozen=True)
-class Eligible:
-    node: NodeSupply
-    stock: dict[str, float]
-    distance: float
-    priority: int
+class Pricing:
+    """What prices a plan: each line's unit weight (grams) and the free-shipping
+    thresholds per level of service."""
 
-
-def describe(rule: SourcingRule) -> str:
-    c = rule.criteria
-    limit = f"at most {c.max_shipments} shipments" if c.max_shipments else "no shipment limit"
-    return (
-        f"{rule.fulfillment_type} to {rule.destination_type or 'any destination'} for seller "
-        f"{rule.seller_code or 'any'}: node types {', '.join(c.node_types)} in priority order"
-        + (f", node groups {', '.join(c.node_groups)}" if c.node_groups else "")
-        + (f", within {c.max_distance_miles:g} miles" if c.max_distance_miles else "")
-        + f", {limit}"
-    )
-
-
-def hazmat_reasons(request: SourcingRequest, catalog_hazmat: Mapping[str, str]) -> dict[str, str]:
-    """Hazmat lines, each with how it is known: the client's flag (shown bare) or the
-    catalog's note. Either one is enough: a storefront that forgets the flag must not
-    get air offered for a fragrance."""
-    return {
-        line.line_id: line.line_id
-        if line.hazmat
-        else f"{line.line_id} ({catalog_hazmat[line.item_id]})"
-        for line in request.lines
-        if line.hazmat or line.item_id in catalog_hazmat
-    }
-
-
-def priority(c: RuleCriteria, n: NodeSupply) -> int:
-    """The rule's order as the last tie-break: its first named group the node is in,
-    then the node's type (lower is preferred)."""
-    group = min((c.node_groups.index(g) for g in n.node_groups if g in c.node_groups), default=0)
-    return group * len(c.node_types) + c.node_types.index(n.node_type)
-
-
-def screen(
-    request: SourcingRequest,
-    rule: SourcingRule,
-    nodes: Sequence[NodeSupply],
-    where: Location,
-    hazmat_items: frozenset[str] = frozenset(),
-) -> tuple[list[Eligible], list[RejectedNode]]:
-    """Eligible nodes with their usable stock, and why every other node was set aside."""
-    c = rule.criteria
-    capability = "PICKUP" if request.fulfillment_type == "PICKUP" else "SHIP"
-    store = request.destination.store_id
-    items = {line.item_id for line in request.lines}
-    eligible: list[Eligible] = []
-    rejected: list[RejectedNode] = []
-
-    def reject(n: NodeSupply, reason: RejectReason, detail: str) -> None:
-        rejected.append(RejectedNode(ship_node=n.node_id, reason=reason, detail=detail))
-
-    for n in sorted(nodes, key=lambda n: n.node_id):
-        miles = distance_miles(n.latitude, n.longitude, where.latitude, where.longitude)
-        if n.defect is not None:
-            reject(n, "UNREADABLE", n.defect)
-        elif not n.active:
-            reject(n, "INACTIVE", "the node is inactive")
-        elif n.node_type not in c.node_types:
-            reject(n, "NOT_ALLOWED_BY_RULE", f"node type {n.node_type} is not in the rule")
-        elif c.node_groups and not set(c.node_groups) & set(n.node_groups):
-            reject(n, "NOT_ALLOWED_BY_RULE", "the node is in none of the rule's node groups")
-        elif capability not in n.capabilities:
-            reject(n, "NOT_ALLOWED_BY_RULE", f"the node lacks the {capability} capability")
-        elif store is not None and n.node_id != store:
-            reject(n, "NOT_ALLOWED_BY_RULE", f"the shopper chose store {store}")
-        elif c.max_distance_miles is not None and miles > c.max_distance_miles:
-            reject(
-                n,
-                "NOT_ALLOWED_BY_RULE",
-                f"{miles:.0f} miles away, beyond the rule's {c.max_distance_miles:g}",
-            )
-        elif n.capacity_remaining is not None and n.capacity_remaining <= 0:
-            reject(n, "PAST_CAPACITY", "the node has no capacity left today")
-        else:
-            stock = {i: q for i, q in n.available.items() if i in items and q > 0}
-            usable = {i: q for i, q in stock.items() if n.hazmat_allowed or i not in hazmat_items}
-            if usable:
-                eligible.append(Eligible(n, usable, round(miles, 1), priority(c, n)))
-            elif stock:
-                reject(n, "HAZMAT", "the node holds only hazmat lines and may not ship them")
-            else:
-                reject(n, "NOT_ENOUGH_STOCK", "the node has none of the cart's items")
-    return eligible, rejected
+    unit_grams: Mapping[str, int] = field(default_factory=dict)
+    thresholds: Mapping[str, Money] = field(default_factory=dict)
 
 
 def _plan(
@@ -144,11 +64,25 @@ def _option(
     service: CarrierService | None,
     plan: Plan,
     dated: Mapping[str, tuple[date, Promise | None]],
+    *,
     distances: dict[str, float],
-) -> SourcingOption:
+    pricing: Pricing,
+    subtotal: Money | None,
+) -> SourcingOption | str:
+    """The priced option, or why the service cannot carry it (a parcel too heavy)."""
+    table = service.rates if service else None
+    currency = table.currency if table else CURRENCY
     shipments = []
     for node_id, quantities in plan.shipments:
         delivery, promise = dated[node_id]
+        grams = sum(q * pricing.unit_grams.get(line_id, 0) for line_id, q in quantities.items())
+        amount = parcel_charge(table, distances[node_id], grams)
+        if amount is None:
+            assert service is not None
+            return (
+                f"a {grams} g parcel from {node_id} is beyond "
+                f"{service.carrier_service_code}'s rate table"
+            )
         shipments.append(
             Shipment(
                 ship_node=node_id,
@@ -158,14 +92,20 @@ def _option(
                 pickup_at=promise.pickup_at if promise else None,
                 delivery_date=delivery,
                 distance_miles=distances[node_id],
+                weight_grams=grams,
+                charge=Money(amount=amount, currency=currency),
             )
         )
+    free = free_shipping(level, subtotal, pricing.thresholds)
+    total = Decimal(0) if free else sum((s.charge.amount for s in shipments), Decimal(0))
     return SourcingOption(
         level_of_service=level,
         carrier_service_code=service.carrier_service_code if service else None,
         delivery_date=max(s.delivery_date for s in shipments),
         delivery_date_type=service.delivery_date_type if service else "ESTIMATED",
         shipments=tuple(shipments),
+        charge=Money(amount=total, currency=currency),
+        free_shipping=free is not None,
     )
 
 
@@ -178,16 +118,18 @@ def plan_options(
     where: Location,
     order_at: datetime,
     catalog_hazmat: Mapping[str, str] | None = None,
+    pricing: Pricing | None = None,
 ) -> SourcingAnswer:
     """``catalog_hazmat``: items the catalog marks hazmat, each with the note the
-    explanation shows (see ``hazmat_reasons``)."""
+    explanation shows (see ``hazmat_reasons``); ``pricing``: weights and thresholds."""
+    prices = pricing or Pricing()
     hazmat_lines = hazmat_reasons(request, catalog_hazmat or {})
     hazmat_items = frozenset(x.item_id for x in request.lines if x.line_id in hazmat_lines)
     eligible, rejected = screen(request, rule, nodes, where, hazmat_items)
     lines = [Line(x.line_id, x.item_id, x.quantity) for x in request.lines]
     distances = {e.node.node_id: e.distance for e in eligible}
     limit = rule.criteria.max_shipments
-    best: dict[str, tuple[tuple[int, date, float], SourcingOption]] = {}
+    best: dict[str, tuple[tuple[int, date, Decimal, float], SourcingOption]] = {}
     outcomes: list[LevelOutcome] = []
     plans: list[Plan] = []
 
@@ -215,14 +157,38 @@ def plan_options(
                 )
             )
             return
-        option = _option(level, service, plan, dated, distances)
-        key = (plan.size, option.delivery_date, sum(s.distance_miles for s in option.shipments))
+        option = _option(
+            level,
+            service,
+            plan,
+            dated,
+            distances=distances,
+            pricing=prices,
+            subtotal=request.subtotal,
+        )
+        if isinstance(option, str):
+            outcomes.append(
+                LevelOutcome(
+                    level_of_service=level, carrier_service_code=code, offered=False, reason=option
+                )
+            )
+            return
+        key = (
+            plan.size,
+            option.delivery_date,
+            option.charge.amount,
+            sum(s.distance_miles for s in option.shipments),
+        )
+        charge = "free" if option.free_shipping else f"{option.charge.amount:.2f}"
         outcomes.append(
             LevelOutcome(
                 level_of_service=level,
                 carrier_service_code=code,
                 offered=True,
-                reason=f"{plan.size} shipment(s), delivery {option.delivery_date.isoformat()}",
+                reason=(
+                    f"{plan.size} shipment(s), delivery {option.delivery_date.isoformat()}, "
+                    f"charge {charge}"
+                ),
             )
         )
         if level not in best or key < best[level][0]:
@@ -275,12 +241,16 @@ def plan_options(
             dated[e.node.node_id] = (promise.delivery_date, promise)
         consider(level, service, dated)
 
+    offered = [o for _, o in best.values()]
+    beaten = dominated([_offer(o) for o in offered])
+    outcomes = [_withdrawn(x, beaten, best) for x in outcomes]
     heuristic = next((p for p in plans if p.method == "HEURISTIC"), None)
     shown = heuristic or (plans[0] if plans else None)
     return SourcingAnswer(
         options=tuple(
             sorted(
-                (o for _, o in best.values()), key=lambda o: (o.delivery_date, o.level_of_service)
+                (o for o in offered if o.level_of_service not in beaten),
+                key=lambda o: (o.delivery_date, o.charge.amount, o.level_of_service),
             )
         ),
         unavailable_lines=plans[0].unavailable if plans else unservable(lines, eligible),
@@ -293,6 +263,31 @@ def plan_options(
             levels_of_service=tuple(outcomes),
         ),
     )
+
+
+def _offer(option: SourcingOption) -> Offer:
+    return Offer(
+        level_of_service=option.level_of_service,
+        delivery=option.delivery_date.isoformat(),
+        charge=option.charge,
+        guaranteed=option.delivery_date_type == "GUARANTEED",
+        shipments=len(option.shipments),
+    )
+
+
+def _withdrawn(
+    outcome: LevelOutcome,
+    beaten: Mapping[str, str],
+    best: Mapping[str, tuple[object, SourcingOption]],
+) -> LevelOutcome:
+    """The outcome of the service chosen for a dominated level says so."""
+    level = outcome.level_of_service
+    if not outcome.offered or level not in beaten:
+        return outcome
+    chosen = best[level][1].carrier_service_code
+    if outcome.carrier_service_code != chosen:
+        return outcome
+    return outcome.model_copy(update={"offered": False, "reason": beaten[level]})
 
 
 def unservable(lines: Sequence[Line], eligible: Sequence[Eligible]) -> tuple[str, ...]:

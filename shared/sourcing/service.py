@@ -9,7 +9,8 @@ another context. Other contexts get promises through the same public calls: one 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from shared.errors import DomainError, RuleViolation, Unavailable
 from shared.events import new_event
 from shared.ports import Clock, EventPublisher
 from shared.preconditions import IfMatch
+from shared.sourcing.charges import Money
 from shared.sourcing.geo import Location, locate, postal_prefix
 from shared.sourcing.model import (
     CarrierService,
@@ -26,7 +28,7 @@ from shared.sourcing.model import (
     SourcingRule,
     Versioned,
 )
-from shared.sourcing.planner import plan_options
+from shared.sourcing.planner import Pricing, plan_options
 from shared.sourcing.repository import SourcingRepository
 
 log = logging.getLogger("shared.sourcing")
@@ -43,10 +45,25 @@ class AvailabilitySource(Protocol):
         ...
 
 
-class HazmatLookup(Protocol):
-    def hazmat_items(self, item_ids: Sequence[str]) -> frozenset[str]:
-        """The items among ``item_ids`` that are hazardous materials; an item the
-        lookup does not know is not. Raises ``DomainError`` when it cannot answer."""
+@dataclass(frozen=True)
+class ItemFacts:
+    """What sourcing must know of an item beyond the cart line: the catalog's word."""
+
+    hazmat: bool
+    weight_grams: int | None
+
+
+class ItemLookup(Protocol):
+    def item_facts(self, item_ids: Sequence[str]) -> Mapping[str, ItemFacts]:
+        """Facts of the items the lookup knows; an unknown item is absent. Raises
+        ``DomainError`` when it cannot answer."""
+        ...
+
+
+class FreeShippingThresholds(Protocol):
+    def thresholds(self, enterprise_code: str) -> Mapping[str, Money]:
+        """The merchandise value from which a level of service ships free; a level not
+        named has no threshold. Raises ``DomainError`` when it cannot answer."""
         ...
 
 
@@ -88,11 +105,15 @@ class SourcingService:
         hub: str,
         service_id: str,
         clock: Clock,
-        hazmat: HazmatLookup | None = None,
+        default_weight_grams: int,
+        items: ItemLookup | None = None,
+        free_shipping: FreeShippingThresholds | None = None,
     ) -> None:
         self.repo = repo
         self.availability = availability
-        self.hazmat = hazmat
+        self.items = items
+        self.free_shipping = free_shipping
+        self.default_weight_grams = default_weight_grams
         self.events = events
         self.hub = hub
         self.service_id = service_id
@@ -126,10 +147,10 @@ class SourcingService:
         self, requests: Sequence[SourcingRequest], *, check_hazmat: bool = True
     ) -> list[SourcingAnswer]:
         now = self.clock.now()
-        catalog_hazmat = (
-            self._catalog_hazmat([line.item_id for r in requests for line in r.lines])
+        facts, catalog_hazmat = (
+            self._catalog_facts([line.item_id for r in requests for line in r.lines])
             if check_hazmat
-            else {}
+            else ({}, {})
         )
         order_at = [_order_instant(r, now) for r in requests]
         places: dict[tuple[str, str], Location] = {}
@@ -151,6 +172,7 @@ class SourcingService:
                     details={"field": "enterpriseCode"},
                 )
             chosen = {i: choose_rule(rules, requests[i]) for i in indices}
+            thresholds = self._thresholds(enterprise)
             items = dict.fromkeys(line.item_id for i in indices for line in requests[i].lines)
             nodes = self.availability.candidates(enterprise, list(items))
             for i in indices:
@@ -163,21 +185,50 @@ class SourcingService:
                     where=places[(r.destination.postal_code, r.destination.country)],
                     order_at=order_at[i],
                     catalog_hazmat=catalog_hazmat,
+                    pricing=Pricing(self._unit_grams(r, facts), thresholds),
                 )
         return [answers[i] for i in range(len(requests))]
 
-    def _catalog_hazmat(self, item_ids: Sequence[str]) -> dict[str, str]:
-        """Items the catalog marks hazmat, with the note the explanation shows. When the
-        catalog cannot answer, every item counts as hazmat: the cart still gets the
-        services that carry hazmat, never an air service that may not."""
-        if self.hazmat is None or not item_ids:
-            return {}
+    def _catalog_facts(
+        self, item_ids: Sequence[str]
+    ) -> tuple[Mapping[str, ItemFacts], dict[str, str]]:
+        """The catalog's facts, and the items it marks hazmat with the note the
+        explanation shows. When the catalog cannot answer, every item counts as hazmat:
+        the cart still gets the services that carry hazmat, never an air service that may
+        not (and unknown weights weigh the default)."""
+        if self.items is None or not item_ids:
+            return {}, {}
         items = list(dict.fromkeys(item_ids))
         try:
-            return dict.fromkeys(self.hazmat.hazmat_items(items), CATALOG_HAZMAT)
+            facts = self.items.item_facts(items)
         except DomainError as exc:
-            log.warning("hazmat lookup failed, every line treated as hazmat: %s", exc.message)
-            return dict.fromkeys(items, CATALOG_DOWN)
+            log.warning("item lookup failed, every line treated as hazmat: %s", exc.message)
+            return {}, dict.fromkeys(items, CATALOG_DOWN)
+        return facts, {i: CATALOG_HAZMAT for i, f in facts.items() if f.hazmat}
+
+    def _unit_grams(
+        self, request: SourcingRequest, facts: Mapping[str, ItemFacts]
+    ) -> dict[str, int]:
+        """Each line's unit weight: the line's own, else the catalog's, else the default."""
+        out: dict[str, int] = {}
+        for line in request.lines:
+            known = facts.get(line.item_id)
+            weight = line.weight_grams
+            if weight is None and known is not None:
+                weight = known.weight_grams
+            out[line.line_id] = self.default_weight_grams if weight is None else weight
+        return out
+
+    def _thresholds(self, enterprise: str) -> Mapping[str, Money]:
+        """Free-shipping thresholds; when ConfigHub cannot answer, none apply (the shopper
+        sees the full charge rather than no answer at all)."""
+        if self.free_shipping is None:
+            return {}
+        try:
+            return self.free_shipping.thresholds(enterprise)
+        except DomainError as exc:
+            log.warning("free-shipping thresholds unavailable, none applied: %s", exc.message)
+            return {}
 
     def _publish(self, request: SourcingRequest, answer: SourcingAnswer) -> None:
         """Analytics, not a transaction: a shopper still gets an answer when the hub is

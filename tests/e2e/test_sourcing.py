@@ -49,8 +49,18 @@ def line(line_id: str, sku: str, quantity: int, hazmat: bool) -> dict[str, Any]:
 
 
 def from_dc_il(
-    level: str, code: str, kind: str, pickup: time, ship: date, arrive: date, qty: dict[str, int]
+    level: str,
+    code: str,
+    kind: str,
+    pickup: time,
+    ship: date,
+    arrive: date,
+    qty: dict[str, int],
+    parcel: tuple[int, str],
 ) -> dict[str, Any]:
+    """One parcel from Romeoville (734 miles: zone 5), of ``parcel`` = (grams, charge)."""
+    grams, amount = parcel
+    charge = {"amount": amount, "currency": "USD"}
     return {
         "levelOfService": level,
         "carrierServiceCode": code,
@@ -65,8 +75,12 @@ def from_dc_il(
                 "pickupAt": datetime.combine(ship, pickup, CHICAGO).isoformat(),
                 "deliveryDate": arrive.isoformat(),
                 "distanceMiles": 734.0,
+                "weightGrams": grams,
+                "charge": charge,
             }
         ],
+        "charge": charge,
+        "freeShipping": False,
     }
 
 
@@ -99,6 +113,7 @@ def test_hazmat_cart_ships_by_ground_only_and_says_why(system: LiveSystem, tuesd
             tuesday,
             friday,
             {"1": 2, "2": 1, "3": 1},
+            (320, "12.15"),
         )
     ]
     assert answer["unavailableLines"] == []
@@ -125,7 +140,7 @@ def test_hazmat_cart_ships_by_ground_only_and_says_why(system: LiveSystem, tuesd
             "levelOfService": "STANDARD",
             "carrierServiceCode": "UPS_GROUND",
             "offered": True,
-            "reason": f"1 shipment(s), delivery {friday.isoformat()}",
+            "reason": f"1 shipment(s), delivery {friday.isoformat()}, charge 12.15",
         },
     }
     rejected = {r["shipNode"]: (r["reason"], r["detail"]) for r in explanation["rejectedNodes"]}
@@ -142,11 +157,52 @@ def test_cart_without_hazmat_gets_every_level_of_service(system: LiveSystem, tue
     assert response.status_code == 200, response.text
     day = [tuesday + timedelta(days=n) for n in range(4)]
     qty = {"1": 2, "2": 1}
+    parcel = 230  # 2 x 60 g + 110 g: one billable pound
     assert response.json()["options"] == [
-        from_dc_il("NEXT_DAY", "UPS_NEXT_DAY_AIR", "GUARANTEED", time(16, 30), day[0], day[1], qty),
-        from_dc_il("TWO_DAY", "UPS_2ND_DAY_AIR", "GUARANTEED", time(17, 30), day[0], day[2], qty),
-        from_dc_il("STANDARD", "UPS_GROUND", "ESTIMATED", time(18), day[0], day[3], qty),
+        from_dc_il(
+            "NEXT_DAY",
+            "UPS_NEXT_DAY_AIR",
+            "GUARANTEED",
+            time(16, 30),
+            day[0],
+            day[1],
+            qty,
+            (parcel, "49.80"),
+        ),
+        from_dc_il(
+            "TWO_DAY",
+            "UPS_2ND_DAY_AIR",
+            "GUARANTEED",
+            time(17, 30),
+            day[0],
+            day[2],
+            qty,
+            (parcel, "29.15"),
+        ),
+        from_dc_il(
+            "STANDARD", "UPS_GROUND", "ESTIMATED", time(18), day[0], day[3], qty, (parcel, "12.15")
+        ),
     ]
+
+
+def test_columbus_day_is_a_working_day_for_the_demo_network(system: LiveSystem) -> None:
+    """The demo promised next-day air from Columbus Day for two days later: its nodes
+    closed on all eleven federal holidays. They keep the parcel carriers' six."""
+    columbus = date(2026, 10, 12)
+    order = {
+        "enterpriseCode": "BEAUTY_US",
+        "orderDate": datetime.combine(columbus, time(10, 0), NEW_YORK).isoformat(),
+        "destination": {"postalCode": "10001", "country": "US"},
+        "lines": [line("1", LIPSTICK, 2, False), line("2", LOTION, 1, False)],
+        "levelsOfService": ["NEXT_DAY"],
+    }
+    response = system.http.post("/sourcing/options", json=order)
+    assert response.status_code == 200, response.text
+    [option] = response.json()["options"]
+    assert (option["shipments"][0]["shipDate"], option["deliveryDate"]) == (
+        "2026-10-12",
+        "2026-10-13",
+    )
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ def test_seed_is_idempotent_and_covers_every_layer(registry: Registry) -> None:
     first = all_configs(registry)
     seed_confighub(registry, progress)
     assert all_configs(registry) == first
-    assert len(first) == 262
+    assert len(first) == 268
     layers = Counter(first)
     assert {app for app, _, _ in layers} == {
         "application",

@@ -66,7 +66,8 @@ US_REQUESTS = [
 CA_REQUESTS = [request(CA, "14202", ("LIPSTICK", 1, False))]
 EVERY_REQUEST = [US_REQUESTS[0], CA_REQUESTS[0], *US_REQUESTS[1:]]
 
-AIR_AND_GROUND = [("NEXT_DAY", "2026-03-04"), ("STANDARD", "2026-03-04"), ("TWO_DAY", "2026-03-05")]
+AIR_AND_GROUND = [("STANDARD", "2026-03-04")]
+"""Air arrives no sooner than ground from the nearby node: both dominated."""
 EXPECTED = [
     AIR_AND_GROUND,
     AIR_AND_GROUND,

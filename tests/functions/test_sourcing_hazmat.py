@@ -14,6 +14,7 @@ from shared.bootstrap import Registry
 from shared.bootstrap.services import build_catalog
 from shared.catalog.demo.generator import demo_skus, hazmat_skus
 from shared.catalog.demo.seed import seed_catalog_products
+from shared.confighub.model import Actor, ConfigDraft, ValType
 from shared.errors import Unavailable
 from shared.inventory.model import NodeType
 from shared.sourcing.demo import seed_sourcing
@@ -66,20 +67,25 @@ def test_a_fragrance_without_the_flag_gets_no_air_and_the_answer_says_why(shop: 
 
 
 @pytest.mark.parametrize(
-    ("sku", "flag", "levels"),
+    ("sku", "flag", "levels", "air"),
     [
-        (FRAGRANCE, True, ["STANDARD"]),
-        (PLAIN, True, ["STANDARD"]),
-        (PLAIN, False, ["NEXT_DAY", "STANDARD", "TWO_DAY"]),
-        ("NOT_IN_CATALOG", False, []),
+        (FRAGRANCE, True, ["STANDARD"], "hazmat line(s)"),
+        (PLAIN, True, ["STANDARD"], "hazmat line(s)"),
+        (PLAIN, False, ["STANDARD"], "dominated by STANDARD"),
+        ("NOT_IN_CATALOG", False, [], "no eligible node"),
     ],
     ids=["fragrance-flagged", "client-flags-a-plain-sku", "plain-sku", "unknown-sku"],
 )
 def test_the_client_flag_or_the_catalog_makes_a_line_hazmat(
-    shop: Registry, sku: str, flag: bool, levels: list[str]
+    shop: Registry, sku: str, flag: bool, levels: list[str], air: str
 ) -> None:
+    """From New Jersey to New York ground arrives as soon as air does, so a plain line's
+    air options are dominated, never refused for hazmat."""
     resp = options(cart(line(sku, hazmat=flag)))
     assert (resp.status, offered(resp.json)) == (200, levels)
+    reasons = [r[2] for r in refusals(resp.json)]
+    assert len(reasons) == 3 - len(levels)
+    assert all(reason.startswith(air) for reason in reasons), reasons
 
 
 class CatalogDown:
@@ -107,7 +113,7 @@ def test_without_the_catalog_every_line_ships_as_hazmat(
         for level, code in AIR_REFUSED
     ]
     assert (
-        "hazmat lookup failed, every line treated as hazmat: commercetools is unreachable"
+        "item lookup failed, every line treated as hazmat: commercetools is unreachable"
         in caplog.messages
     )
 
@@ -121,3 +127,42 @@ def test_the_catalogs_delivery_options_use_the_variants_own_flag(shop: Registry)
     assert "errors" not in result, result.get("errors")
     [variant] = [v for v in result["data"]["product"]["variants"] if v["sku"] == FRAGRANCE]
     assert [o["levelOfService"] for o in variant["deliveryOptions"]] == ["STANDARD"]
+
+
+CHARGES = """query($sku: String!, $n: Int) { product(sku: $sku) { variants { sku
+  deliveryOptions(postalCode: "10001", quantity: $n) {
+    levelOfService deliveryDate charge { amount currency } freeShipping } } } }"""
+
+
+def test_the_catalogs_delivery_options_carry_charges_and_free_shipping(shop: Registry) -> None:
+    """The variant's own weight (60 g) and price (28.99) travel with the query: one unit
+    ships for the zone-2 one-pound ground price; two reach the 35.00 threshold an
+    operator set in ConfigHub, and ship free."""
+    shop.confighub().create_config(
+        ConfigDraft(
+            application="sourcing",
+            prop="sourcing.free-shipping.STANDARD",
+            val="35.00",
+            val_type=ValType.DECIMAL,
+        ),
+        Actor(subject="ops"),
+    )
+
+    def standard(n: int) -> dict[str, Any]:
+        result = gql(CHARGES, {"sku": PLAIN, "n": n})
+        assert "errors" not in result, result.get("errors")
+        [variant] = [v for v in result["data"]["product"]["variants"] if v["sku"] == PLAIN]
+        return dict(variant["deliveryOptions"][0])
+
+    assert standard(1) == {
+        "levelOfService": "STANDARD",
+        "deliveryDate": "2026-03-04",
+        "charge": {"amount": "10.20", "currency": "USD"},
+        "freeShipping": False,
+    }
+    assert standard(2) == {
+        "levelOfService": "STANDARD",
+        "deliveryDate": "2026-03-04",
+        "charge": {"amount": "0.00", "currency": "USD"},
+        "freeShipping": True,
+    }

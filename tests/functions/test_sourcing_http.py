@@ -129,12 +129,40 @@ def test_options_for_a_cart(demo: Registry) -> None:
     )
     assert resp.status == 200
     assert [
-        (o["levelOfService"], o["carrierServiceCode"], o["deliveryDate"], o["deliveryDateType"])
+        (
+            o["levelOfService"],
+            o["carrierServiceCode"],
+            o["deliveryDate"],
+            o["deliveryDateType"],
+            o["charge"],
+            o["freeShipping"],
+        )
         for o in resp.json["options"]
     ] == [
-        ("NEXT_DAY", "UPS_NEXT_DAY_AIR", "2026-03-04", "GUARANTEED"),
-        ("TWO_DAY", "UPS_2ND_DAY_AIR", "2026-03-05", "GUARANTEED"),
-        ("STANDARD", "UPS_GROUND", "2026-03-09", "ESTIMATED"),
+        (
+            "NEXT_DAY",
+            "UPS_NEXT_DAY_AIR",
+            "2026-03-04",
+            "GUARANTEED",
+            {"amount": "57.60", "currency": "USD"},
+            False,
+        ),
+        (
+            "TWO_DAY",
+            "UPS_2ND_DAY_AIR",
+            "2026-03-05",
+            "GUARANTEED",
+            {"amount": "33.90", "currency": "USD"},
+            False,
+        ),
+        (
+            "STANDARD",
+            "UPS_GROUND",
+            "2026-03-09",
+            "ESTIMATED",
+            {"amount": "13.70", "currency": "USD"},
+            False,
+        ),
     ]
     assert resp.json["options"][0]["shipments"] == [
         {
@@ -145,6 +173,8 @@ def test_options_for_a_cart(demo: Registry) -> None:
             "pickupAt": "2026-03-03T16:30:00-06:00",
             "deliveryDate": "2026-03-04",
             "distanceMiles": 1370.5,
+            "weightGrams": 750,
+            "charge": {"amount": "57.60", "currency": "USD"},
         }
     ]
     assert resp.json["unavailableLines"] == []

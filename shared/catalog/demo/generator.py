@@ -149,6 +149,7 @@ def build_product(n: int, seed: int = DEFAULT_SEED) -> Product:
                     ),
                 ),
                 hazmat=leaf.hazmat,
+                shipping_weight_grams=leaf.grams,
             )
             for i, shade in enumerate(shades, start=1)
         ]
@@ -162,6 +163,7 @@ def build_product(n: int, seed: int = DEFAULT_SEED) -> Product:
                 attributes=(Attribute(name="size", value=size),),
                 prices=_money(base * (1 + Decimal("0.6") * (i - 1))),
                 hazmat=leaf.hazmat,
+                shipping_weight_grams=size_grams(size) + leaf.grams,
             )
             for i, size in enumerate(sizes, start=1)
         ]
@@ -220,6 +222,16 @@ def build_catalog(
 def demo_skus(count: int = 2000, seed: int = DEFAULT_SEED) -> list[str]:
     """Every SKU of the first ``count`` products, in product then variant order."""
     return [sku for p in iter_products(count, seed) for sku in p.skus]
+
+
+def size_grams(size: str) -> int:
+    """``"50 ml"`` weighs about 50 g; ``"1.7 oz"`` about 48 g; anything else 100 g."""
+    amount, _, unit = size.partition(" ")
+    try:
+        value = float(amount)
+    except ValueError:
+        return 100
+    return round(value * 28.35) if unit in ("oz", "fl oz") else round(value)
 
 
 def hazmat_skus(count: int = 2000, seed: int = DEFAULT_SEED) -> list[str]:

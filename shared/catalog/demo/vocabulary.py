@@ -19,6 +19,9 @@ class Leaf:
     price: tuple[int, int]  # dollars
     hazmat: bool = False
     sizes: tuple[str, ...] = ("30 ml", "50 ml", "100 ml")
+    grams: int = 60
+    """Parcel weight of a shade variant; a size variant weighs its millilitres plus this
+    (bottle, carton and padding)."""
 
 
 # (slug, name, children) — the tree a storefront navigates; leaves are in LEAVES.
@@ -136,13 +139,21 @@ LEAVES: dict[str, Leaf] = {
             sizes=("Single", "Set of 5"),
         ),
         Leaf("sponges", ("Blending Sponge",), "size", (6, 22), sizes=("Single", "Duo")),
-        Leaf("hair-dryers", ("Hair Dryer", "Ionic Dryer"), "size", (60, 320), sizes=("Standard",)),
+        Leaf(
+            "hair-dryers",
+            ("Hair Dryer", "Ionic Dryer"),
+            "size",
+            (60, 320),
+            sizes=("Standard",),
+            grams=900,
+        ),
         Leaf(
             "flat-irons",
             ("Flat Iron", "Curling Wand"),
             "size",
             (45, 240),
             sizes=("1 inch", "1.5 inch"),
+            grams=550,
         ),
         Leaf("body-wash", ("Body Wash", "Shower Gel"), "size", (7, 32), sizes=ML),
         Leaf("body-lotion", ("Body Lotion", "Body Butter"), "size", (8, 44), sizes=ML),

@@ -22,7 +22,7 @@ from shared.catalog.lookups import (
     DeliveryQuery,
     StockLevel,
 )
-from shared.catalog.model import Brand, Category, Product
+from shared.catalog.model import Brand, Category, Product, Variant
 from shared.catalog.stock import StockCache
 from shared.errors import DomainError, Unavailable
 
@@ -86,7 +86,7 @@ class RequestLoaders:
         self._availability = availability
         self._delivery = delivery
         self._products: dict[str, Product | None] = {}
-        self._hazmat: dict[str, bool] = {}
+        self._variants: dict[str, Variant] = {}
         self._stock: dict[str, StockLevel | None] = {}
         self._stock_failed: dict[str, DomainError] = {}
         self._promises: dict[DeliveryQuery, Sequence[DeliveryPromise]] = {}
@@ -107,7 +107,7 @@ class RequestLoaders:
         for product in products:
             self._products.setdefault(product.product_id, product)
             for variant in product.variants:
-                self._hazmat.setdefault(variant.sku, variant.hazmat)
+                self._variants.setdefault(variant.sku, variant)
 
     def taxonomy(self) -> Taxonomy:
         if self._taxonomy is None:
@@ -122,7 +122,7 @@ class RequestLoaders:
             raise self._stock_failed[sku]
         if self._availability is None:
             raise Unavailable("availability is not configured", code="AVAILABILITY_UNAVAILABLE")
-        batch = [s for s in self._hazmat if s not in self._stock and s not in self._stock_failed]
+        batch = [s for s in self._variants if s not in self._stock and s not in self._stock_failed]
         if sku not in batch:
             batch.append(sku)
         try:
@@ -145,12 +145,27 @@ class RequestLoaders:
         return {s: self._stock[s] for s in skus}
 
     # --- delivery --------------------------------------------------------------------
+    def _query(self, variant: Variant, postal_code: str, quantity: int) -> DeliveryQuery:
+        """The variant's own facts travel with the query: sourcing takes the catalog's
+        hazmat flag and weight as given here, and prices the option for its price."""
+        currency = self.shopping.currency
+        price = variant.price(currency)
+        return DeliveryQuery(
+            variant.sku,
+            postal_code,
+            quantity,
+            variant.hazmat,
+            variant.shipping_weight_grams,
+            price.amount if price else None,
+            currency,
+        )
+
     def promises(
-        self, sku: str, postal_code: str, quantity: int, *, hazmat: bool
+        self, variant: Variant, postal_code: str, quantity: int
     ) -> Sequence[DeliveryPromise]:
-        """``hazmat`` is the variant's own flag: sourcing takes the catalog's flags as
-        given here, so a variant this request did not register must still carry it."""
-        key = DeliveryQuery(sku, postal_code, quantity, self._hazmat.setdefault(sku, hazmat))
+        """A variant this request did not register still carries its own facts."""
+        self._variants.setdefault(variant.sku, variant)
+        key = self._query(self._variants[variant.sku], postal_code, quantity)
         if key in self._promises:
             return self._promises[key]
         if key in self._promises_failed:
@@ -159,8 +174,8 @@ class RequestLoaders:
             raise Unavailable("delivery promises are not configured", code="DELIVERY_UNAVAILABLE")
         batch = [
             q
-            for s, hazmat in self._hazmat.items()
-            if (q := DeliveryQuery(s, postal_code, quantity, hazmat)) not in self._promises
+            for v in self._variants.values()
+            if (q := self._query(v, postal_code, quantity)) not in self._promises
             and q not in self._promises_failed
         ]
         if key not in batch:

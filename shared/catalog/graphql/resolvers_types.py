@@ -136,12 +136,22 @@ def resolve_delivery_options(
     if quantity is None or not 1 <= quantity <= 999:
         got = "null" if quantity is None else quantity
         raise BadRequest(f"quantity must be 1 to 999, got {got}", code="INVALID_ARGUMENT")
-    return list(loaders.promises(obj.sku, postal, quantity, hazmat=obj.hazmat))
+    return list(loaders.promises(obj, postal, quantity))
 
 
 @delivery_option.field("deliveryDate")
 def resolve_delivery_date(obj: DeliveryPromise, _: GraphQLResolveInfo) -> str:
     return obj.delivery_date.isoformat()
+
+
+@delivery_option.field("charge")
+def resolve_delivery_charge(obj: DeliveryPromise, _: GraphQLResolveInfo) -> Money:
+    return Money(amount=obj.charge_amount, currency=obj.charge_currency)
+
+
+@delivery_option.field("freeShipping")
+def resolve_free_shipping(obj: DeliveryPromise, _: GraphQLResolveInfo) -> bool:
+    return obj.free_shipping
 
 
 # --- Money, media -----------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """CatalogSource over commercetools product projections, categories and custom objects.
 
 Maps commercetools JSON to the catalog model. Conventions of the project's product
-types: attributes ``brand`` (the brand key), ``hazmat`` (boolean), ``shade`` and
-``size``; brands are custom objects in the ``brands`` container. Only published
+types: attributes ``brand`` (the brand key), ``hazmat`` (boolean), ``shippingWeight``
+(grams), ``shade`` and ``size``; brands are custom objects in the ``brands`` container.
+Only published
 (current) projections are read: the storefront never sees staged data.
 """
 
@@ -163,6 +164,7 @@ class CommercetoolsSource:
             prices=tuple(prices.values()),
             media=tuple(self._media(v)),
             hazmat=bool(attrs.get("hazmat", False)),
+            shipping_weight_grams=_grams(attrs.get("shippingWeight")),
         )
 
     def _media(self, v: dict[str, Any]) -> list[Media]:
@@ -216,3 +218,10 @@ def _enum_key(value: Any) -> Any:
 
 def _enum_label(value: Any) -> Any:
     return value.get("label") if isinstance(value, dict) and "label" in value else value
+
+
+def _grams(value: Any) -> int | None:
+    """The ``shippingWeight`` attribute (grams, a number); anything else is no weight."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return round(value)
+    return None
