@@ -115,8 +115,3 @@ def promise_delivery(
     )
     delivery = _next_open(service.delivery_calendar, arrives, "delivery")
     return Promise(ship_date=ship_date, pickup_at=pickup_at, delivery_date=delivery)
-
-
-def ready_for_pickup(order_at: datetime, schedule: NodeSchedule) -> date:
-    """Store pickup promises the processing date: no carrier is involved."""
-    return ready_date(order_at, schedule)

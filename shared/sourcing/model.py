@@ -90,6 +90,10 @@ class RuleCriteria(SourcingModel):
     max_shipments: int | None = Field(None, ge=1, le=50)
     max_distance_miles: float | None = Field(None, gt=0)
     levels_of_service: tuple[str, ...] = ()
+    pickup_hold_days: int = Field(5, ge=0, le=60)
+    """How long a store keeps a pickup order from the day it is ready."""
+    max_pickup_stores: int = Field(5, ge=1, le=50)
+    """How many of the nearest stores a pickup answer lists."""
 
 
 class SourcingRule(SourcingModel):
@@ -225,10 +229,22 @@ class Explanation(SourcingModel):
     levels_of_service: tuple[LevelOutcome, ...]
 
 
+class PickupStore(SourcingModel):
+    """A store near the destination holding the whole cart: when the order can be
+    collected there (store-local time), and until when it is held."""
+
+    ship_node: str
+    distance_miles: float
+    ready_by: datetime
+    hold_until: date
+
+
 class SourcingAnswer(SourcingModel):
     options: tuple[SourcingOption, ...]
     unavailable_lines: tuple[str, ...]
     explanation: Explanation
+    pickup_stores: tuple[PickupStore, ...] = ()
+    """For store pickup: the nearest stores with every item, nearest first."""
 
 
 __all__ = [

@@ -17,7 +17,7 @@ from decimal import Decimal
 from shared.errors import RuleViolation
 from shared.sourcing.assignment import Candidate, Line, Plan, plan_shipments
 from shared.sourcing.charges import Money, Offer, dominated, free_shipping, parcel_charge
-from shared.sourcing.dates import Promise, promise_delivery, ready_for_pickup
+from shared.sourcing.dates import Promise, promise_delivery
 from shared.sourcing.geo import Location
 from shared.sourcing.model import (
     CarrierService,
@@ -30,9 +30,9 @@ from shared.sourcing.model import (
     SourcingRequest,
     SourcingRule,
 )
+from shared.sourcing.pickup import PICKUP_LEVEL, pickup_stores, ready_by
 from shared.sourcing.screening import Eligible, describe, hazmat_reasons, screen
 
-PICKUP_LEVEL = "STORE_PICKUP"
 CURRENCY = "USD"
 """Sourcing serves US destinations only (``UNSUPPORTED_COUNTRY`` for others)."""
 
@@ -198,9 +198,12 @@ def plan_options(
         level = (
             rule.criteria.levels_of_service[0] if rule.criteria.levels_of_service else PICKUP_LEVEL
         )
-        ready = {
-            e.node.node_id: (ready_for_pickup(order_at, e.node.schedule), None) for e in eligible
-        }
+        ready: dict[str, tuple[date, Promise | None]] = {}
+        for e in eligible:
+            try:
+                ready[e.node.node_id] = (ready_by(order_at, e.node.schedule).date(), None)
+            except RuleViolation:
+                continue
         consider(level, None, ready)
     for service in services if request.fulfillment_type == "SHIP" else ():
         level = service.level_of_service
@@ -246,7 +249,22 @@ def plan_options(
     outcomes = [_withdrawn(x, beaten, best) for x in outcomes]
     heuristic = next((p for p in plans if p.method == "HEURISTIC"), None)
     shown = heuristic or (plans[0] if plans else None)
+    wanted: dict[str, int] = {}
+    for x in request.lines:
+        wanted[x.item_id] = wanted.get(x.item_id, 0) + x.quantity
+    stores = (
+        pickup_stores(
+            eligible,
+            wanted,
+            order_at,
+            hold_days=rule.criteria.pickup_hold_days,
+            limit=rule.criteria.max_pickup_stores,
+        )
+        if request.fulfillment_type == "PICKUP"
+        else ()
+    )
     return SourcingAnswer(
+        pickup_stores=stores,
         options=tuple(
             sorted(
                 (o for o in offered if o.level_of_service not in beaten),

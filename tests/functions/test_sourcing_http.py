@@ -235,6 +235,15 @@ def test_store_pickup(demo: Registry) -> None:
         for o in resp.json["options"]
     ] == [("STORE_PICKUP", "2026-03-03", ["STORE_NYC"])]
     assert resp.json["explanation"]["ruleId"] == "store-pickup"
+    # the order at 10:00 in New York; the store has no business hours set: around the clock
+    assert resp.json["pickupStores"] == [
+        {
+            "shipNode": "STORE_NYC",
+            "distanceMiles": resp.json["options"][0]["shipments"][0]["distanceMiles"],
+            "readyBy": "2026-03-03T10:00:00-05:00",
+            "holdUntil": "2026-03-08",
+        }
+    ]
 
 
 LINE = {"lineId": "1", "itemId": "LIPSTICK", "quantity": 1}

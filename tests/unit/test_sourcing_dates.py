@@ -15,7 +15,7 @@ import pytest
 
 from shared.errors import RuleViolation
 from shared.sourcing.calendars import NodeSchedule, PickupCalendar, WorkCalendar
-from shared.sourcing.dates import promise_delivery, ready_for_pickup
+from shared.sourcing.dates import promise_delivery
 from shared.sourcing.model import CarrierService
 
 WEEK = ("MON", "TUE", "WED", "THU", "FRI")
@@ -264,17 +264,6 @@ def test_hazmat(hazmat: bool, carries_hazmat: bool, allowed: bool) -> None:
         with pytest.raises(RuleViolation) as caught:
             promise_delivery(order, node(), svc, 2, hazmat=hazmat)
         assert caught.value.code == "HAZMAT_NOT_ALLOWED"
-
-
-@pytest.mark.parametrize(
-    ("order", "expected"),
-    [
-        pytest.param("2026-03-03T10:00-05:00", "2026-03-03", id="store-before-cutoff"),
-        pytest.param("2026-03-06T15:00-05:00", "2026-03-09", id="store-friday-late"),
-    ],
-)
-def test_ready_for_store_pickup(order: str, expected: str) -> None:
-    assert ready_for_pickup(at(order), node()).isoformat() == expected
 
 
 def test_naive_order_instant_is_refused() -> None:
