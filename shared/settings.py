@@ -155,6 +155,11 @@ class Settings(BaseSettings):
         description="carrier services and calendars (`/enterpriseCode`)",
         json_schema_extra=IN_AZURE,
     )
+    cosmos_container_node_capacity: str = Field(
+        "node_capacity",
+        description="orders counted against each node's daily capacity (`/shipNode`)",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
     cosmos_container_sourcing_rules: str = Field(
         "sourcing_rules",
         description="sourcing rules (`/enterpriseCode`)",

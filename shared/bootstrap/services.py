@@ -86,6 +86,7 @@ def build_confighub(reg: Parts) -> ConfigHubService:
 def build_inventory(reg: Parts) -> InventoryService:
     """Its writes also mark the catalog's copy of their stock stale (read-your-writes
     for the storefront); the marks need only the cache, never the catalog's source."""
+    from shared.bootstrap.bridges import CapacityFromConfirmations
     from shared.catalog.stock import StockMarks
     from shared.inventory.repository import ContainerNames, InventoryRepository
     from shared.inventory.service import (
@@ -115,7 +116,9 @@ def build_inventory(reg: Parts) -> InventoryService:
     )
     supply_cache = SupplyCache(repo, cache, s.inventory_cache_ttl_seconds)
     changes = StockChanges(
-        supply_cache, StockMarks(cache, s.catalog_availability_ttl_seconds, clock)
+        supply_cache,
+        StockMarks(cache, s.catalog_availability_ttl_seconds, clock),
+        CapacityFromConfirmations(reg.inventory, reg.sourcing, clock),
     )
     nodes = ShipNodes(
         repo,
@@ -163,6 +166,7 @@ def build_sourcing(reg: Parts) -> SourcingService:
         ConfigHubFreeShipping,
         InventoryAvailability,
     )
+    from shared.sourcing.capacity import CapacityLedger
     from shared.sourcing.repository import ContainerNames, SourcingRepository
     from shared.sourcing.service import SourcingService
 
@@ -186,6 +190,7 @@ def build_sourcing(reg: Parts) -> SourcingService:
         free_shipping=ConfigHubFreeShipping(
             reg.confighub, s.sourcing_config_application, s.sourcing_config_profile
         ),
+        capacity=CapacityLedger(reg.documents(), s.cosmos_container_node_capacity),
     )
 
 

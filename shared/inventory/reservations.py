@@ -280,7 +280,9 @@ class ReservationBook:
             if updated is None:
                 continue
             self._deduct_all(updated.model)
-            return updated.model.view()
+            confirmed = updated.model.view()
+            self._changes.reservation_confirmed(confirmed)
+            return confirmed
 
     def _deduct_all(self, res: StoredReservation) -> None:
         for a in res.allocations:

@@ -130,7 +130,9 @@ class NodeSupply(SourcingModel):
     schedule: NodeSchedule = Field(default_factory=NodeSchedule)
     capabilities: tuple[str, ...] = ("SHIP", "PICKUP")
     hazmat_allowed: bool = True
-    capacity_remaining: int | None = None
+    daily_capacity: int | None = None
+    """Orders the node ships in one of its days (any level); ``None``: no limit."""
+    capacity_by_level: dict[str, int] = Field(default_factory=dict)
     available: dict[str, float] = Field(default_factory=dict)
     defect: str | None = None
     """Why the node's stored data cannot be used (say, an unknown time zone); such a node

@@ -10,40 +10,29 @@ distance is offered; an option another dominates (no sooner and no cheaper) is d
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from shared.errors import RuleViolation
 from shared.sourcing.assignment import Candidate, Line, Plan, plan_shipments
-from shared.sourcing.charges import Money, Offer, dominated, free_shipping, parcel_charge
-from shared.sourcing.dates import Promise, promise_delivery
+from shared.sourcing.capacity import NEXT_DAYS, UsageTable, within_capacity
+from shared.sourcing.charges import dominated
+from shared.sourcing.dates import Promise
 from shared.sourcing.geo import Location
 from shared.sourcing.model import (
     CarrierService,
     Explanation,
     LevelOutcome,
     NodeSupply,
-    Shipment,
+    RejectedNode,
     SourcingAnswer,
     SourcingOption,
     SourcingRequest,
     SourcingRule,
 )
+from shared.sourcing.options import Pricing, offer_of, priced_option, withdrawn
 from shared.sourcing.pickup import PICKUP_LEVEL, pickup_stores, ready_by
 from shared.sourcing.screening import Eligible, describe, hazmat_reasons, screen
-
-CURRENCY = "USD"
-"""Sourcing serves US destinations only (``UNSUPPORTED_COUNTRY`` for others)."""
-
-
-@dataclass(frozen=True)
-class Pricing:
-    """What prices a plan: each line's unit weight (grams) and the free-shipping
-    thresholds per level of service."""
-
-    unit_grams: Mapping[str, int] = field(default_factory=dict)
-    thresholds: Mapping[str, Money] = field(default_factory=dict)
 
 
 def _plan(
@@ -59,56 +48,6 @@ def _plan(
     return plan_shipments(lines, candidates)
 
 
-def _option(
-    level: str,
-    service: CarrierService | None,
-    plan: Plan,
-    dated: Mapping[str, tuple[date, Promise | None]],
-    *,
-    distances: dict[str, float],
-    pricing: Pricing,
-    subtotal: Money | None,
-) -> SourcingOption | str:
-    """The priced option, or why the service cannot carry it (a parcel too heavy)."""
-    table = service.rates if service else None
-    currency = table.currency if table else CURRENCY
-    shipments = []
-    for node_id, quantities in plan.shipments:
-        delivery, promise = dated[node_id]
-        grams = sum(q * pricing.unit_grams.get(line_id, 0) for line_id, q in quantities.items())
-        amount = parcel_charge(table, distances[node_id], grams)
-        if amount is None:
-            assert service is not None
-            return (
-                f"a {grams} g parcel from {node_id} is beyond "
-                f"{service.carrier_service_code}'s rate table"
-            )
-        shipments.append(
-            Shipment(
-                ship_node=node_id,
-                line_ids=tuple(quantities),
-                quantities=quantities,
-                ship_date=promise.ship_date if promise else delivery,
-                pickup_at=promise.pickup_at if promise else None,
-                delivery_date=delivery,
-                distance_miles=distances[node_id],
-                weight_grams=grams,
-                charge=Money(amount=amount, currency=currency),
-            )
-        )
-    free = free_shipping(level, subtotal, pricing.thresholds)
-    total = Decimal(0) if free else sum((s.charge.amount for s in shipments), Decimal(0))
-    return SourcingOption(
-        level_of_service=level,
-        carrier_service_code=service.carrier_service_code if service else None,
-        delivery_date=max(s.delivery_date for s in shipments),
-        delivery_date_type=service.delivery_date_type if service else "ESTIMATED",
-        shipments=tuple(shipments),
-        charge=Money(amount=total, currency=currency),
-        free_shipping=free is not None,
-    )
-
-
 def plan_options(
     request: SourcingRequest,
     rule: SourcingRule,
@@ -119,10 +58,13 @@ def plan_options(
     order_at: datetime,
     catalog_hazmat: Mapping[str, str] | None = None,
     pricing: Pricing | None = None,
+    usage: UsageTable | None = None,
 ) -> SourcingAnswer:
     """``catalog_hazmat``: items the catalog marks hazmat, each with the note the
     explanation shows (see ``hazmat_reasons``); ``pricing``: weights and thresholds."""
     prices = pricing or Pricing()
+    full: dict[str, str] = {}
+    """Nodes at capacity for a level of service on every day tried, with that level."""
     hazmat_lines = hazmat_reasons(request, catalog_hazmat or {})
     hazmat_items = frozenset(x.item_id for x in request.lines if x.line_id in hazmat_lines)
     eligible, rejected = screen(request, rule, nodes, where, hazmat_items)
@@ -157,7 +99,7 @@ def plan_options(
                 )
             )
             return
-        option = _option(
+        option = priced_option(
             level,
             service,
             plan,
@@ -236,17 +178,32 @@ def plan_options(
         dated: dict[str, tuple[date, Promise | None]] = {}
         for e in eligible:
             try:
-                promise = promise_delivery(
-                    order_at, e.node.schedule, service, service.transit_days_for(e.distance)
-                )
+                promise = within_capacity(order_at, e, service, usage)
             except RuleViolation:
+                continue
+            if promise is None:
+                full.setdefault(e.node.node_id, level)
                 continue
             dated[e.node.node_id] = (promise.delivery_date, promise)
         consider(level, service, dated)
+    rejected = sorted(
+        [
+            *rejected,
+            *(
+                RejectedNode(
+                    ship_node=node_id,
+                    reason="PAST_CAPACITY",
+                    detail=f"at capacity for {level} on each of its next {NEXT_DAYS + 1} days",
+                )
+                for node_id, level in full.items()
+            ),
+        ],
+        key=lambda r: r.ship_node,
+    )
 
     offered = [o for _, o in best.values()]
-    beaten = dominated([_offer(o) for o in offered])
-    outcomes = [_withdrawn(x, beaten, best) for x in outcomes]
+    beaten = dominated([offer_of(o) for o in offered])
+    outcomes = [withdrawn(x, beaten, best) for x in outcomes]
     heuristic = next((p for p in plans if p.method == "HEURISTIC"), None)
     shown = heuristic or (plans[0] if plans else None)
     wanted: dict[str, int] = {}
@@ -281,31 +238,6 @@ def plan_options(
             levels_of_service=tuple(outcomes),
         ),
     )
-
-
-def _offer(option: SourcingOption) -> Offer:
-    return Offer(
-        level_of_service=option.level_of_service,
-        delivery=option.delivery_date.isoformat(),
-        charge=option.charge,
-        guaranteed=option.delivery_date_type == "GUARANTEED",
-        shipments=len(option.shipments),
-    )
-
-
-def _withdrawn(
-    outcome: LevelOutcome,
-    beaten: Mapping[str, str],
-    best: Mapping[str, tuple[object, SourcingOption]],
-) -> LevelOutcome:
-    """The outcome of the service chosen for a dominated level says so."""
-    level = outcome.level_of_service
-    if not outcome.offered or level not in beaten:
-        return outcome
-    chosen = best[level][1].carrier_service_code
-    if outcome.carrier_service_code != chosen:
-        return outcome
-    return outcome.model_copy(update={"offered": False, "reason": beaten[level]})
 
 
 def unservable(lines: Sequence[Line], eligible: Sequence[Eligible]) -> tuple[str, ...]:

@@ -95,8 +95,6 @@ def screen(
                 "NOT_ALLOWED_BY_RULE",
                 f"{miles:.0f} miles away, beyond the rule's {c.max_distance_miles:g}",
             )
-        elif n.capacity_remaining is not None and n.capacity_remaining <= 0:
-            reject(n, "PAST_CAPACITY", "the node has no capacity left today")
         else:
             stock = {i: q for i, q in n.available.items() if i in items and q > 0}
             usable = {i: q for i, q in stock.items() if n.hazmat_allowed or i not in hazmat_items}

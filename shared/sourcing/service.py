@@ -18,6 +18,7 @@ from shared.errors import DomainError, RuleViolation, Unavailable
 from shared.events import new_event
 from shared.ports import Clock, EventPublisher
 from shared.preconditions import IfMatch
+from shared.sourcing.capacity import NEXT_DAYS, CapacityLedger, UsageTable
 from shared.sourcing.charges import Money
 from shared.sourcing.geo import Location, locate, postal_prefix
 from shared.sourcing.model import (
@@ -28,7 +29,8 @@ from shared.sourcing.model import (
     SourcingRule,
     Versioned,
 )
-from shared.sourcing.planner import Pricing, plan_options
+from shared.sourcing.options import Pricing
+from shared.sourcing.planner import plan_options
 from shared.sourcing.repository import SourcingRepository
 
 log = logging.getLogger("shared.sourcing")
@@ -37,6 +39,9 @@ EVENT_TYPE = "SourcingOptionsCalculated"
 ORDER_DATE_WINDOW = timedelta(days=366)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_DESTINATION = {"SHIP": "RESIDENTIAL", "PICKUP": "STORE"}
+USAGE_WINDOW_DAYS = NEXT_DAYS + 32
+"""Days of capacity usage read for a calculation: the days a node's processing days
+(at most 30) and the full days tried after them can reach."""
 
 
 class AvailabilitySource(Protocol):
@@ -108,11 +113,13 @@ class SourcingService:
         default_weight_grams: int,
         items: ItemLookup | None = None,
         free_shipping: FreeShippingThresholds | None = None,
+        capacity: CapacityLedger | None = None,
     ) -> None:
         self.repo = repo
         self.availability = availability
         self.items = items
         self.free_shipping = free_shipping
+        self.capacity = capacity
         self.default_weight_grams = default_weight_grams
         self.events = events
         self.hub = hub
@@ -175,6 +182,7 @@ class SourcingService:
             thresholds = self._thresholds(enterprise)
             items = dict.fromkeys(line.item_id for i in indices for line in requests[i].lines)
             nodes = self.availability.candidates(enterprise, list(items))
+            usage = self._usage(nodes, now)
             for i in indices:
                 r = requests[i]
                 answers[i] = plan_options(
@@ -186,6 +194,7 @@ class SourcingService:
                     order_at=order_at[i],
                     catalog_hazmat=catalog_hazmat,
                     pricing=Pricing(self._unit_grams(r, facts), thresholds),
+                    usage=usage,
                 )
         return [answers[i] for i in range(len(requests))]
 
@@ -218,6 +227,15 @@ class SourcingService:
                 weight = known.weight_grams
             out[line.line_id] = self.default_weight_grams if weight is None else weight
         return out
+
+    def _usage(self, nodes: Sequence[NodeSupply], now: datetime) -> UsageTable:
+        """Capacity usage of the days a promise may land on, in one query; none to read
+        when no node has a limit."""
+        if self.capacity is None or not any(
+            n.daily_capacity is not None or n.capacity_by_level for n in nodes
+        ):
+            return {}
+        return self.capacity.usage((now - timedelta(days=1)).date(), USAGE_WINDOW_DAYS)
 
     def _thresholds(self, enterprise: str) -> Mapping[str, Money]:
         """Free-shipping thresholds; when ConfigHub cannot answer, none apply (the shopper

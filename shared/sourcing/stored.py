@@ -8,12 +8,13 @@ passes the validators a PUT body passes, and keeps fields it does not declare
 (``StoredModel``): a document written by a newer app survives a write by an older one.
 
 Both containers are partitioned by the enterprise code, so a calculation reads one
-partition of each.
+partition of each. Node capacity usage lives in its own container, partitioned by node.
 """
 
 from __future__ import annotations
 
-from typing import Self, TypeVar
+from datetime import date
+from typing import ClassVar, Literal, Self, TypeVar
 
 from pydantic import ConfigDict, Field
 
@@ -77,3 +78,49 @@ def sourcing_rules_container(sourcing_rules: str) -> ContainerSpec:
 def with_id(id: str) -> Query:
     """Documents of this id in any enterprise; two are enough to call the id ambiguous."""
     return Query(filters=(Filter(_ID, "=", id),), limit=2)
+
+
+# --- node capacity ---------------------------------------------------------------------
+class StoredUsage(StoredModel):
+    """Orders a node ships on one of its local days (id ``{shipNode}@{date}``), in all
+    and per level of service: what its daily capacity is compared with."""
+
+    DOC_TYPE: ClassVar[str | None] = "usage"
+
+    doc_type: Literal["usage"] = "usage"
+    ship_node: str
+    day: date
+    orders: int = 0
+    by_level: dict[str, int] = Field(default_factory=dict)
+
+
+class StoredUsageMark(StoredModel):
+    """One order counted against a node's day (id ``{shipNode}@{date}@{ref}``): created
+    before the count is raised, so a replayed order is counted once."""
+
+    DOC_TYPE: ClassVar[str | None] = "usageMark"
+
+    doc_type: Literal["usageMark"] = "usageMark"
+    ship_node: str
+    day: date
+    ref: str
+    level_of_service: str | None = None
+
+
+USAGE = paths(StoredUsage)
+CAPACITY_KEY = "/shipNode"
+"""The capacity container's partition key path, ``ship_node``'s stored name."""
+
+
+def capacity_container(node_capacity: str) -> ContainerSpec:
+    return ContainerSpec(node_capacity, CAPACITY_KEY)
+
+
+def usage_between(first: date, last: date) -> Query:
+    """Usage counters of every node for the local days ``first`` to ``last``."""
+    return Query(
+        filters=(
+            Filter(USAGE.day, ">=", first.isoformat()),
+            Filter(USAGE.day, "<=", last.isoformat()),
+        )
+    )

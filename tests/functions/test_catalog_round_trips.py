@@ -70,6 +70,7 @@ def test_store_round_trips_are_the_same_for_10_and_50_products(tmp_path: Path, f
         "inventory.query": 1,
         "carrier_services.query": 1,
         "sourcing_rules.query": 1,
+        "node_capacity.query": 1,
     }
     reads = ("get", "get_many", "get_versioned")
     assert {k: v for k, v in large_cache.items() if k.split(".")[1] in reads} == {

@@ -23,7 +23,8 @@ from shared.sourcing.charges import (
 )
 from shared.sourcing.demo import demo_carrier_services
 from shared.sourcing.geo import locate
-from shared.sourcing.planner import Pricing, plan_options
+from shared.sourcing.options import Pricing
+from shared.sourcing.planner import plan_options
 from tests.unit.test_sourcing_planner import (
     LINE_A,
     ORDER_AT,

@@ -201,7 +201,7 @@ def test_every_rejected_node_has_its_reason() -> None:
     nodes = [
         supply("OFF", 40.0, -74.0, active=False, available={"A": 9}),
         supply("VENDOR", 40.0, -74.0, node_type="VENDOR", available={"A": 9}),
-        supply("FULL", 40.0, -74.0, capacity_remaining=0, available={"A": 9}),
+        supply("FULL", 40.0, -74.0, daily_capacity=0, available={"A": 9}),
         supply("NO_HAZ", 40.0, -74.0, hazmat_allowed=False, available={"H": 9}),
         supply("EMPTY", 40.0, -74.0, available={"Z": 9}),
         supply("BAD_TZ", 40.0, -74.0, defect="unknown time zone 'X'", available={"A": 9}),
@@ -213,7 +213,7 @@ def test_every_rejected_node_has_its_reason() -> None:
     assert [(r.ship_node, r.reason, r.detail) for r in answer.explanation.rejected_nodes] == [
         ("BAD_TZ", "UNREADABLE", "unknown time zone 'X'"),
         ("EMPTY", "NOT_ENOUGH_STOCK", "the node has none of the cart's items"),
-        ("FULL", "PAST_CAPACITY", "the node has no capacity left today"),
+        ("FULL", "PAST_CAPACITY", "at capacity for STANDARD on each of its next 15 days"),
         ("NO_HAZ", "HAZMAT", "the node holds only hazmat lines and may not ship them"),
         ("OFF", "INACTIVE", "the node is inactive"),
         ("VENDOR", "NOT_ALLOWED_BY_RULE", "node type VENDOR is not in the rule"),

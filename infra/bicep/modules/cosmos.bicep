@@ -61,6 +61,11 @@ var containers = [
     partitionKey: '/enterpriseCode'
   }
   {
+    setting: 'COSMOS_CONTAINER_NODE_CAPACITY'
+    name: 'node_capacity'
+    partitionKey: '/shipNode'
+  }
+  {
     setting: 'COSMOS_CONTAINER_PRODUCTS'
     name: 'products'
     partitionKey: '/pk'
