@@ -319,6 +319,16 @@ class Settings(BaseSettings):
         ),
         json_schema_extra=AZURE_OPTIONAL,
     )
+    sourcing_max_candidates: int = Field(
+        100,
+        ge=1,
+        le=10_000,
+        description=(
+            "beyond this many nodes a cart considers its nearest this many and every "
+            "distribution centre (all nodes when they cannot cover it)"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
     sourcing_config_application: str = Field(
         "sourcing",
         description=(

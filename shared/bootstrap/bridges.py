@@ -13,10 +13,10 @@ trips: inventory's batch read chunks its own store queries, and sourcing's
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -24,7 +24,13 @@ from pydantic import ValidationError
 from shared.calendar import WEEKDAYS, Weekday
 from shared.catalog.lookups import DeliveryPromise, DeliveryQuery, StockLevel
 from shared.errors import BadRequest
-from shared.inventory.model import AvailabilityView, ItemAvailability, Reservation, ShipNode
+from shared.inventory.model import (
+    AvailabilityFilter,
+    AvailabilityView,
+    ItemAvailability,
+    Reservation,
+    ShipNode,
+)
 from shared.inventory.rules import capped_view
 from shared.inventory.service import InventoryService
 from shared.ports import Clock
@@ -48,6 +54,8 @@ if TYPE_CHECKING:
 MAX_PROCESSING_DAYS = 30
 """What sourcing's ``NodeSchedule`` accepts, as inventory's write model does."""
 
+SKELETON_MEMO = 50_000
+"""Ship nodes kept converted to sourcing's candidates (per process)."""
 UNLIMITED = 1_000_000_000
 """Units sourcing sees for an infinite supply record: more than any cart asks for."""
 
@@ -59,15 +67,27 @@ class InventoryAvailability:
 
     def __init__(self, inventory: InventoryService) -> None:
         self.inventory = inventory
+        self._skeletons: dict[int, tuple[ShipNode, NodeSupply]] = {}
 
-    def candidates(self, enterprise_code: str, item_ids: Sequence[str]) -> list[NodeSupply]:
-        stock = stock_by_node(
-            self.inventory.availability.get_availability_many(item_ids, enterprise_code)
-        )
-        return [
-            node_supply(node, stock.get(node.ship_node, {}))
-            for node in self.inventory.nodes.list_nodes(enterprise_code)
-        ]
+    def nodes(self, enterprise_code: str) -> list[NodeSupply]:
+        """Converted once per node object: inventory hands back the same objects while
+        its node list is unchanged."""
+        out = []
+        for node in self.inventory.nodes.list_nodes(enterprise_code):
+            known = self._skeletons.get(id(node))
+            if known is None or known[0] is not node:
+                if len(self._skeletons) >= SKELETON_MEMO:
+                    self._skeletons.clear()
+                known = self._skeletons[id(node)] = (node, node_supply(node, {}))
+            out.append(known[1])
+        return out
+
+    def stock(
+        self, enterprise_code: str, item_ids: Sequence[str], ship_nodes: Collection[str] | None
+    ) -> dict[str, dict[str, float]]:
+        only = AvailabilityFilter(ship_nodes=frozenset(ship_nodes) if ship_nodes else None)
+        reader = self.inventory.availability
+        return stock_by_node(reader.get_availability_many(item_ids, enterprise_code, only))
 
 
 def stock_by_node(found: Mapping[str, ItemAvailability]) -> dict[str, dict[str, float]]:
@@ -79,16 +99,54 @@ def stock_by_node(found: Mapping[str, ItemAvailability]) -> dict[str, dict[str, 
     return stock
 
 
+_SCHEDULES: dict[tuple[Any, ...], tuple[NodeSchedule, str | None]] = {}
+SCHEDULE_MEMO = 4096
+"""Distinct node schedules kept converted: a network of thousands of nodes has a handful
+(one per zone, cutoff and calendar), and the planner dates each one once."""
+
+
+def _schedule_key(node: ShipNode) -> tuple[Any, ...]:
+    c = node.processing_calendar
+    hs = c.holiday_set
+    return (
+        node.time_zone,
+        node.cutoff_time,
+        tuple(sorted(node.cutoffs.items())),
+        node.processing_days,
+        node.pick_pack_minutes,
+        tuple(c.working_days),
+        tuple(c.holidays),
+        tuple(c.open_dates),
+        None if hs is None else (hs.country, hs.subdivision, hs.only),
+        tuple(sorted(node.business_hours.items())),
+    )
+
+
+def schedule_of(node: ShipNode) -> tuple[NodeSchedule, str | None]:
+    """The node's schedule and ``None``, or a default schedule and why the stored one
+    cannot be read; nodes with the same schedule get the same object."""
+    key = _schedule_key(node)
+    found = _SCHEDULES.get(key)
+    if found is None:
+        try:
+            found = (node_schedule(node), None)
+        except ValueError as exc:
+            found = (NodeSchedule(), str(exc))
+        if len(_SCHEDULES) >= SCHEDULE_MEMO:
+            _SCHEDULES.clear()
+        _SCHEDULES[key] = found
+    return found
+
+
 def node_supply(node: ShipNode, available: Mapping[str, float]) -> NodeSupply:
     """An inventory ship node as sourcing's candidate. A node whose stored zone or
     calendar sourcing cannot read is still a candidate, with its ``defect``: the planner
-    rejects it by name instead of the whole cart failing."""
-    try:
-        schedule, defect = node_schedule(node), None
-    except ValueError as exc:
-        schedule, defect = NodeSchedule(), str(exc)
+    rejects it by name instead of the whole cart failing. Built unvalidated: every value
+    comes from a validated ship node."""
+    schedule, defect = schedule_of(node)
+    if defect is not None:
         log.warning("ship node %s set aside by sourcing: %s", node.ship_node, defect)
-    return NodeSupply(
+    return NodeSupply.model_construct(
         node_id=node.ship_node,
         node_type=str(node.node_type),
         node_groups=node.node_groups,

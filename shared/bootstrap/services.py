@@ -191,6 +191,7 @@ def build_sourcing(reg: Parts) -> SourcingService:
             reg.confighub, s.sourcing_config_application, s.sourcing_config_profile
         ),
         capacity=CapacityLedger(reg.documents(), s.cosmos_container_node_capacity),
+        max_candidates=s.sourcing_max_candidates,
     )
 
 

@@ -106,7 +106,7 @@ class InventoryFeed:
         now = self._clock.time()
         envelopes: list[EventEnvelope] = []
         status_writes: list[StatusWrite] = []
-        nodes_by_enterprise: dict[str, dict[str, ShipNode]] = {}
+        nodes_by_enterprise: dict[str, Mapping[str, ShipNode]] = {}
         for item in items:
             recs = records[item]
             version = item_version(recs)

@@ -247,6 +247,8 @@ class AvailabilityFilter(Model):
     node_type: NodeType | None = None
     ship_node: str | None = None
     capability: Capability | None = None
+    ship_nodes: frozenset[str] | None = None
+    """Only these nodes (in-process callers: sourcing asks for the nodes near a cart)."""
 
 
 class NetworkAvailability(Model):

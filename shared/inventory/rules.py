@@ -95,6 +95,8 @@ def node_matches(node: ShipNode | None, flt: AvailabilityFilter) -> bool:
         return False
     if flt.ship_node is not None and node.ship_node != flt.ship_node:
         return False
+    if flt.ship_nodes is not None and node.ship_node not in flt.ship_nodes:
+        return False
     return flt.capability is None or flt.capability in node.capabilities
 
 
@@ -116,18 +118,21 @@ def item_availability(
     """Network = sum over the enterprise's matching ACTIVE nodes; the network threshold
     is the sum of their thresholds. ``valid_until`` is the earliest expiry of a live
     hold at a counted node: a cached copy must not outlive it."""
-    mine = sorted(
-        (r for r in records if r.item_id == item_id and r.enterprise_code == enterprise_code),
-        key=lambda r: r.ship_node,
-    )
+    mine = [r for r in records if r.item_id == item_id and r.enterprise_code == enterprise_code]
+    only = flt.ship_nodes
+    # a caller naming its nodes (sourcing, near a cart) gets those alone: the rest of a
+    # network of thousands is neither sorted nor computed
+    wanted = mine if only is None else [r for r in mine if r.ship_node in only]
     per_node = [
         node_availability(r, nodes.get(r.ship_node), now)
-        for r in mine
+        for r in sorted(wanted, key=lambda r: r.ship_node)
         if node_matches(nodes.get(r.ship_node), flt)
     ]
     counted = [n for n in per_node if n.node is not None and n.node.active]
     held = {n.ship_node for n in counted if not n.infinite}
-    expiries = [h.exp for r in mine if r.ship_node in held for h in r.holds.values() if h.exp > now]
+    expiries = [
+        h.exp for r in wanted if r.ship_node in held for h in r.holds.values() if h.exp > now
+    ]
     infinite = any(n.infinite for n in counted)
     total = sum(n.available for n in counted)
     threshold = sum(n.threshold for n in counted)

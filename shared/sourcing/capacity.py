@@ -18,8 +18,9 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from shared.errors import Conflict
+from shared.errors import Conflict, RuleViolation
 from shared.ports import DocumentStore, PatchOp
+from shared.sourcing.calendars import NodeSchedule
 from shared.sourcing.dates import Promise, promise_delivery
 from shared.sourcing.model import CarrierService
 from shared.sourcing.screening import Eligible
@@ -117,8 +118,33 @@ class CapacityLedger:
         return sum(1 for node, at, level in shipments if self.count(ref, node, at.date(), level))
 
 
+PromiseMemo = dict[tuple[int, int, int, datetime], Promise | RuleViolation]
+"""Promises of one calculation by (schedule, service, transit days, instant): a date
+depends on nothing else, so nodes sharing a schedule and a zone are dated once."""
+
+
+def _promise(
+    memo: PromiseMemo, at: datetime, schedule: NodeSchedule, service: CarrierService, transit: int
+) -> Promise:
+    key = (id(schedule), id(service), transit, at)
+    found = memo.get(key)
+    if found is None:
+        try:
+            found = promise_delivery(at, schedule, service, transit)
+        except RuleViolation as exc:
+            found = exc
+        memo[key] = found
+    if isinstance(found, RuleViolation):
+        raise found
+    return found
+
+
 def within_capacity(
-    order_at: datetime, e: Eligible, service: CarrierService, usage: UsageTable | None
+    order_at: datetime,
+    e: Eligible,
+    service: CarrierService,
+    usage: UsageTable | None,
+    memo: PromiseMemo,
 ) -> Promise | None:
     """The promise from the node's first day with room for another order at this level
     (from the next day's start when a day is full); ``None``: full on every day tried."""
@@ -128,7 +154,7 @@ def within_capacity(
     at = order_at
     zone = ZoneInfo(node.schedule.time_zone)
     for _ in range(NEXT_DAYS + 1):
-        promise = promise_delivery(at, node.schedule, service, transit)
+        promise = _promise(memo, at, node.schedule, service, transit)
         used = (usage or {}).get((node.node_id, promise.ship_date))
         if not limits.full(used, service.level_of_service):
             return promise

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from shared.errors import RuleViolation
 from shared.sourcing.assignment import Candidate, Line, Plan, plan_shipments
-from shared.sourcing.capacity import NEXT_DAYS, UsageTable, within_capacity
+from shared.sourcing.capacity import NEXT_DAYS, PromiseMemo, UsageTable, within_capacity
 from shared.sourcing.charges import dominated
 from shared.sourcing.dates import Promise
 from shared.sourcing.geo import Location
@@ -63,6 +63,7 @@ def plan_options(
     """``catalog_hazmat``: items the catalog marks hazmat, each with the note the
     explanation shows (see ``hazmat_reasons``); ``pricing``: weights and thresholds."""
     prices = pricing or Pricing()
+    memo: PromiseMemo = {}
     full: dict[str, str] = {}
     """Nodes at capacity for a level of service on every day tried, with that level."""
     hazmat_lines = hazmat_reasons(request, catalog_hazmat or {})
@@ -178,7 +179,7 @@ def plan_options(
         dated: dict[str, tuple[date, Promise | None]] = {}
         for e in eligible:
             try:
-                promise = within_capacity(order_at, e, service, usage)
+                promise = within_capacity(order_at, e, service, usage, memo)
             except RuleViolation:
                 continue
             if promise is None:

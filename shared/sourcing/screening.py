@@ -3,6 +3,8 @@ request, since the reasons are the same for every level of service. Pure."""
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -105,3 +107,37 @@ def screen(
             else:
                 reject(n, "NOT_ENOUGH_STOCK", "the node has none of the cart's items")
     return eligible, rejected
+
+
+def nearest(nodes: Sequence[NodeSupply], where: Location, limit: int) -> set[str]:
+    """The ``limit`` nodes nearest ``where``, and every distribution centre. Ranked by
+    the equirectangular approximation (a fifth of a great-circle distance's cost, and the
+    same order but at near-ties thousands of miles away), since it only prunes: every
+    kept node is then measured exactly."""
+    scale = math.cos(math.radians(where.latitude)) ** 2
+    closest = heapq.nsmallest(
+        limit,
+        nodes,
+        key=lambda n: (
+            (n.latitude - where.latitude) ** 2 + scale * (n.longitude - where.longitude) ** 2
+        ),
+    )
+    return {n.node_id for n in closest} | {n.node_id for n in nodes if n.node_type == "DC"}
+
+
+def covers(
+    request: SourcingRequest, node_ids: set[str], stock: Mapping[str, Mapping[str, float]]
+) -> bool:
+    """Whether ``node_ids`` together hold every line in full."""
+    wanted: dict[str, int] = {}
+    for line in request.lines:
+        wanted[line.item_id] = wanted.get(line.item_id, 0) + line.quantity
+    return all(
+        sum(stock.get(n, {}).get(item, 0) for n in node_ids) >= qty for item, qty in wanted.items()
+    )
+
+
+def with_stock(
+    nodes: Sequence[NodeSupply], stock: Mapping[str, Mapping[str, float]]
+) -> list[NodeSupply]:
+    return [n.model_copy(update={"available": dict(stock.get(n.node_id, {}))}) for n in nodes]

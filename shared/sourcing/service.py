@@ -9,7 +9,7 @@ another context. Other contexts get promises through the same public calls: one 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -32,6 +32,7 @@ from shared.sourcing.model import (
 from shared.sourcing.options import Pricing
 from shared.sourcing.planner import plan_options
 from shared.sourcing.repository import SourcingRepository
+from shared.sourcing.screening import covers, nearest, with_stock
 
 log = logging.getLogger("shared.sourcing")
 
@@ -45,8 +46,15 @@ USAGE_WINDOW_DAYS = NEXT_DAYS + 32
 
 
 class AvailabilitySource(Protocol):
-    def candidates(self, enterprise_code: str, item_ids: Sequence[str]) -> list[NodeSupply]:
-        """Every node of the enterprise, with live availability of ``item_ids``."""
+    def nodes(self, enterprise_code: str) -> list[NodeSupply]:
+        """Every node of the enterprise, without stock (``available`` empty)."""
+        ...
+
+    def stock(
+        self, enterprise_code: str, item_ids: Sequence[str], ship_nodes: Collection[str] | None
+    ) -> dict[str, dict[str, float]]:
+        """Live (uncapped) availability ``node -> item -> units`` of ``item_ids`` at
+        ``ship_nodes`` (every node when ``None``)."""
         ...
 
 
@@ -114,12 +122,14 @@ class SourcingService:
         items: ItemLookup | None = None,
         free_shipping: FreeShippingThresholds | None = None,
         capacity: CapacityLedger | None = None,
+        max_candidates: int,
     ) -> None:
         self.repo = repo
         self.availability = availability
         self.items = items
         self.free_shipping = free_shipping
         self.capacity = capacity
+        self.max_candidates = max_candidates
         self.default_weight_grams = default_weight_grams
         self.events = events
         self.hub = hub
@@ -180,23 +190,53 @@ class SourcingService:
                 )
             chosen = {i: choose_rule(rules, requests[i]) for i in indices}
             thresholds = self._thresholds(enterprise)
-            items = dict.fromkeys(line.item_id for i in indices for line in requests[i].lines)
-            nodes = self.availability.candidates(enterprise, list(items))
-            usage = self._usage(nodes, now)
-            for i in indices:
+            items = list(dict.fromkeys(line.item_id for i in indices for line in requests[i].lines))
+            candidates = self._candidates(
+                enterprise, items, [(requests[i], places[_where(requests[i])]) for i in indices]
+            )
+            usage = self._usage([n for ns in candidates for n in ns], now)
+            for i, nodes in zip(indices, candidates, strict=True):
                 r = requests[i]
                 answers[i] = plan_options(
                     r,
                     chosen[i],
                     services=services,
                     nodes=nodes,
-                    where=places[(r.destination.postal_code, r.destination.country)],
+                    where=places[_where(r)],
                     order_at=order_at[i],
                     catalog_hazmat=catalog_hazmat,
                     pricing=Pricing(self._unit_grams(r, facts), thresholds),
                     usage=usage,
                 )
         return [answers[i] for i in range(len(requests))]
+
+    def _candidates(
+        self,
+        enterprise: str,
+        items: Sequence[str],
+        carts: Sequence[tuple[SourcingRequest, Location]],
+    ) -> list[list[NodeSupply]]:
+        """Each cart's candidate nodes with their stock. Beyond ``max_candidates`` nodes,
+        a cart considers its nearest ones and every distribution centre (dates, charges
+        and the rules all favour them), so stock is read and dates computed for a bounded
+        set whatever the network's size; a cart those nodes cannot cover considers every
+        node. One stock read for the batch, and one more only for such a cart."""
+        skeletons = self.availability.nodes(enterprise)
+        if len(skeletons) <= self.max_candidates:
+            stock = self.availability.stock(enterprise, items, None)
+            return [with_stock(skeletons, stock)] * len(carts)
+        near = [nearest(skeletons, where, self.max_candidates) for _, where in carts]
+        stock = self.availability.stock(enterprise, items, set().union(*near))
+        everywhere: dict[str, dict[str, float]] | None = None
+        out: list[list[NodeSupply]] = []
+        for (request, _), ids in zip(carts, near, strict=True):
+            if covers(request, ids, stock):
+                out.append(with_stock([n for n in skeletons if n.node_id in ids], stock))
+                continue
+            if everywhere is None:
+                everywhere = self.availability.stock(enterprise, items, None)
+            out.append(with_stock(skeletons, everywhere))
+        return out
 
     def _catalog_facts(
         self, item_ids: Sequence[str]
@@ -311,6 +351,10 @@ class SourcingService:
     ) -> Versioned[SourcingRule]:
         _same_id(id, rule.id)
         return self.repo.put_rule(rule, if_match)
+
+
+def _where(request: SourcingRequest) -> tuple[str, str]:
+    return request.destination.postal_code, request.destination.country
 
 
 def _order_instant(request: SourcingRequest, now: datetime) -> datetime:

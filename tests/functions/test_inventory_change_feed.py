@@ -139,9 +139,11 @@ def test_a_batch_refreshes_the_cache_in_one_round_trip(stocked: Registry) -> Non
     log = CallLog()
     svc = counted_cache(stocked, log)
     svc.feed.process(changed_docs(stocked))
-    # supply entries in one write, then the node list (read, then stored)
+    # supply entries in one write, then the node list: its generation, the list (not
+    # cached yet in this test), the list stored
     assert [(c.method, c.keys) for c in log.calls] == [
         ("set_many_if_newer", 3),
+        ("get", 1),
         ("get", 1),
         ("set", 1),
     ]
