@@ -215,3 +215,34 @@ def test_a_crossing_re_announced_after_a_crash_carries_the_same_id(stocked: Regi
         ("LowStockReached", announced["eventId"], 3),
         ("LowStockReached", announced["eventId"], 4),
     ]
+
+
+def test_a_bus_outage_loses_no_write_and_no_event(registry: Registry) -> None:
+    """On the embedded store's own change feed: with the bus down N supply writes succeed
+    and nothing is sent; the feed's batch raises (retried, never skipped); once the
+    bus is back exactly N events arrive, the item as partition key, in feed order."""
+    put_node("DC1")
+    put_node("DC2")
+    store: Any = registry.documents()
+    since = store.read_change_feed("inventory", None, 10_000).continuation
+    bus: Any = registry.events()
+    bus.pause()
+    writes = [("SKU2", "DC1", 5), ("SKU1", "DC2", 3), ("SKU1", "DC1", 7), ("SKU3", "DC2", 1)]
+    for item, node, quantity in writes:
+        assert put_supply(item, node, quantity).status == 201  # created
+    batch = store.read_change_feed("inventory", since, 10_000).documents
+    with pytest.raises(Unavailable):
+        feed(batch)
+    assert published(registry) == []
+    bus.resume()
+    feed(batch)
+    events = published(registry)
+    assert [
+        (e["partitionKey"], e["payload"]["shipNode"], e["payload"]["available"]) for e in events
+    ] == [
+        ("SKU1", "DC1", 7),
+        ("SKU1", "DC2", 3),
+        ("SKU2", "DC1", 5),
+        ("SKU3", "DC2", 1),
+    ]
+    assert len({e["eventId"] for e in events}) == len(writes)
