@@ -178,6 +178,11 @@ class Cache(Protocol):
 
     def delete_many(self, keys: Sequence[str]) -> None: ...
 
+    def clear(self) -> None:
+        """Drop every entry of this app (``REDIS_KEY_PREFIX``'s keys on Redis): what a
+        cache that lost track of the writes it skipped does when it is back."""
+        ...
+
     def check(self) -> str: ...
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from shared.bootstrap import services
-from shared.errors import ConfigurationError, DomainError
+from shared.errors import ConfigurationError, DomainError, Unavailable
 from shared.ports import Cache, Clock, DocumentStore, EventPublisher, TokenVerifier
 
 if TYPE_CHECKING:
@@ -128,22 +128,45 @@ class Registry:
         return self._once("documents", build)
 
     def cache(self) -> Cache:
+        """The in-process cache, or Redis behind a breaker that bypasses it when it fails
+        (``shared/adapters/cache_bypass.py``): the cache is an accelerator, never a
+        dependency a request can fail on."""
+
         def build() -> Cache:
             s = self.settings
             if s.redis_url is None and s.redis_host is None:
                 from shared.adapters.cache_memory import MemoryCache
 
                 return MemoryCache(max_entries=s.cache_max_entries)
+            from shared.adapters.breaker import circuit_breaker
+            from shared.adapters.cache_bypass import BypassingCache
             from shared.adapters.cache_redis import RedisCache
 
             if s.redis_url is not None:
-                return RedisCache.from_url(s.redis_url, prefix=s.redis_key_prefix)
-            assert s.redis_host is not None
-            return RedisCache.with_entra(
-                s.redis_host,
-                s.redis_port,
-                prefix=s.redis_key_prefix,
-                client_id=s.azure_client_id,
+                redis_cache = RedisCache.from_url(
+                    s.redis_url, prefix=s.redis_key_prefix, timeout=s.redis_timeout_seconds
+                )
+            else:
+                assert s.redis_host is not None
+                redis_cache = RedisCache.with_entra(
+                    s.redis_host,
+                    s.redis_port,
+                    prefix=s.redis_key_prefix,
+                    client_id=s.azure_client_id,
+                    timeout=s.redis_timeout_seconds,
+                )
+            breaker = circuit_breaker(
+                "redis",
+                fail_max=s.cache_breaker_failures,
+                reset_seconds=s.cache_breaker_reset_seconds,
+                clock=self.clock(),
+                counts=lambda exc: isinstance(exc, Unavailable),
+            )
+            return BypassingCache(
+                redis_cache,
+                breaker,
+                clock=self.clock(),
+                max_write_around=s.cache_write_around_max_keys,
             )
 
         return self._once("cache", build)
