@@ -101,6 +101,8 @@ class Registry:
                 s.sql_database_url,
                 pool_size=s.sql_pool_size,
                 token_provider=self.credential() if s.sql_auth == "entra" else None,
+                connect_timeout=s.sql_connect_timeout_seconds,
+                read_timeout=s.sql_read_timeout_seconds,
             )
             db.migrate()
             return db
