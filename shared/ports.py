@@ -190,10 +190,14 @@ class EventPublisher(Protocol):
     """Publishes event envelopes (JSON-ready dicts) to a named hub.
 
     Each envelope's ``subject`` is its partition key; events of one subject keep their
-    order. Raises ``Unavailable`` when nothing could be sent (the caller keeps them).
+    order. Raises ``Unavailable`` when nothing could be sent (the caller keeps them), or
+    when the deadline passed: ``timeout`` seconds when given (a request that waits), else
+    the adapter's own (``EVENTHUB_SEND_TIMEOUT_SECONDS``).
     """
 
-    def publish(self, hub: str, events: Sequence[Mapping[str, Any]]) -> None: ...
+    def publish(
+        self, hub: str, events: Sequence[Mapping[str, Any]], *, timeout: float | None = None
+    ) -> None: ...
 
     def check(self) -> str: ...
 

@@ -174,6 +174,9 @@ class Registry:
         return self._once("cache", build)
 
     def events(self) -> EventPublisher:
+        """The local bus, or Event Hubs with a deadline per publish and a breaker per
+        hub; its health check probes the app's hubs."""
+
         def build() -> EventPublisher:
             s = self.settings
             if s.eventhub_namespace is None and s.eventhub_connection_string is None:
@@ -182,12 +185,47 @@ class Registry:
                 return LocalBus()
             from shared.adapters.events_eventhub import EventHubPublisher
 
+            options = self.eventhub_options()
             if s.eventhub_connection_string is not None:
-                return EventHubPublisher.from_connection_string(s.eventhub_connection_string)
+                return EventHubPublisher.from_connection_string(
+                    s.eventhub_connection_string, **options
+                )
             assert s.eventhub_namespace is not None
-            return EventHubPublisher.from_namespace(s.eventhub_namespace, self.credential())
+            return EventHubPublisher.from_namespace(
+                s.eventhub_namespace, self.credential(), **options
+            )
 
         return self._once("events", build)
+
+    def eventhub_options(self) -> dict[str, Any]:
+        """How the Event Hubs publisher is built around its client factory: deadlines,
+        a breaker per hub on the platform clock, the hubs its health check probes.
+        (Tests build one around the recording fake with these very options.)"""
+        from shared.adapters.breaker import circuit_breaker
+
+        s = self.settings
+
+        def breaker(hub: str) -> Any:
+            return circuit_breaker(
+                f"eventhub {hub}",
+                fail_max=s.eventhub_breaker_failures,
+                reset_seconds=s.eventhub_breaker_reset_seconds,
+                clock=self.clock(),
+                counts=lambda exc: isinstance(exc, Unavailable),
+            )
+
+        return {
+            "send_timeout": s.eventhub_send_timeout_seconds,
+            "probe_timeout": s.events_inline_timeout_seconds,
+            "breakers": breaker,
+            "clock": self.clock(),
+            "probe_hubs": [
+                s.hub_config_updates,
+                s.hub_inventory_updates,
+                s.hub_catalog_updates,
+                s.hub_sourcing_updates,
+            ],
+        }
 
     def tokens(self) -> TokenVerifier:
         def build() -> TokenVerifier:

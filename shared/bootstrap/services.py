@@ -66,6 +66,7 @@ def build_confighub(reg: Parts) -> ConfigHubService:
         batch_size=s.confighub_relay_batch_size,
         lease_seconds=s.confighub_relay_lease_seconds,
         clock=clock,
+        inline_deadline=s.events_inline_timeout_seconds,
     )
     return ConfigHubService(
         ConfigStore(engine),
@@ -175,6 +176,7 @@ def build_sourcing(reg: Parts) -> SourcingService:
         hub=s.hub_sourcing_updates,
         service_id=s.service_id,
         clock=reg.clock(),
+        publish_timeout=s.events_inline_timeout_seconds,
         hazmat=CatalogHazmat(reg.catalog),
     )
 

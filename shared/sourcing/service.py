@@ -88,9 +88,13 @@ class SourcingService:
         hub: str,
         service_id: str,
         clock: Clock,
+        publish_timeout: float,
         hazmat: HazmatLookup | None = None,
     ) -> None:
+        """``publish_timeout``: the deadline of the analytics event a shopper's request
+        waits for (``EVENTS_INLINE_TIMEOUT_SECONDS``)."""
         self.repo = repo
+        self.publish_timeout = publish_timeout
         self.availability = availability
         self.hazmat = hazmat
         self.events = events
@@ -214,7 +218,7 @@ class SourcingService:
             timestamp=now,
         )
         try:
-            self.events.publish(self.hub, [event.to_wire()])
+            self.events.publish(self.hub, [event.to_wire()], timeout=self.publish_timeout)
         except Unavailable as exc:
             log.warning("%s not published: %s", EVENT_TYPE, exc.message)
 

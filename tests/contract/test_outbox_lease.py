@@ -69,6 +69,7 @@ class Racing:
                 batch_size=4,
                 lease_seconds=LEASE_SECONDS,
                 clock=clock,
+                inline_deadline=1.0,
             )
             self.relays.append(relay)
 
