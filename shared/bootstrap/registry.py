@@ -246,12 +246,14 @@ class Registry:
 
     # --- health ----------------------------------------------------------------------
     def health(self) -> dict[str, tuple[bool, str]]:
-        """``check -> (ok, adapter name or failure reason)``; never a secret."""
+        """``check -> (ok, adapter name or failure reason)``; never a secret. What each
+        failure means for the instance is ``health.health_status``'s."""
         checks: dict[str, Callable[[], str]] = {
             "sql": lambda: cast(str, self.sql().check()),
             "documents": lambda: self.documents().check(),
             "cache": lambda: self.cache().check(),
             "events": lambda: self.events().check(),
+            "catalog": lambda: self.catalog_source().check(),
         }
         report: dict[str, tuple[bool, str]] = {}
         for name, probe in checks.items():

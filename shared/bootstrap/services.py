@@ -203,6 +203,7 @@ def build_catalog_source(reg: Parts) -> CatalogSource:
         scopes=s.ctp_scopes,
         cache=reg.cache(),
         timeout=s.ctp_timeout_seconds,
+        clock=reg.clock(),
     )
     return CommercetoolsSource(client, locale=s.ctp_locale)
 
