@@ -131,7 +131,7 @@ class CatalogService:
             self.catalog, self.stock, shopping, self.availability, self.delivery
         )
         context = RequestContext(source=self.source, loaders=loaders, scan=self.options.scan)
-        return gx.execute(
+        result = gx.execute(
             schema,
             prepared.document,
             request.model_copy(update={"query": text}),
@@ -139,6 +139,7 @@ class CatalogService:
             max_cost=self.options.max_cost,
             max_depth=self.options.max_depth,
         )
+        return gx.with_stale(result, loaders.stale_products)
 
     def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext | GraphQLResult:
         """A currency that is not a code would silently null every price; say so."""
