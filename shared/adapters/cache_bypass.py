@@ -148,9 +148,8 @@ class BypassingCache:
 
     def set_many(self, entries: Mapping[str, Any], ttl_seconds: int | None = None) -> None:
         def skipped() -> dict[str, _Skipped]:
+            """A delete: the value is not kept, so it is not encoded either."""
             _check_ttl(ttl_seconds)
-            for value in entries.values():
-                encode_value(value)
             return dict.fromkeys(entries, _Skipped(delete=True))
 
         self._write(lambda: self._inner.set_many(entries, ttl_seconds), skipped, None)
@@ -231,17 +230,17 @@ class BypassingCache:
 
     def _repair(self) -> None:
         """Apply what the outage left undone; raises (and keeps it) when Redis still
-        cannot take it, so the caller bypasses."""
-        with self._repair_lock:
+        cannot take it, so the caller bypasses. The breaker is asked first: while the
+        circuit is open this costs nothing, however many keys are remembered."""
+        with self._repair_lock, self.breaker.calling():
             keys, overflow = self.skipped.take()
             if not keys and not overflow:
                 return
             try:
-                with self.breaker.calling():
-                    if overflow:
-                        self._inner.clear()
-                    else:
-                        self._apply(keys)
+                if overflow:
+                    self._inner.clear()
+                else:
+                    self._apply(keys)
             except BaseException:
                 self.skipped.give_back(keys, overflow)
                 raise

@@ -99,16 +99,16 @@ def test_an_open_circuit_sends_nothing_until_it_may_probe(
     assert cache.breaker.current_state == "closed"
 
 
-def test_bad_input_is_refused_as_it_would_be_by_redis_even_when_bypassed(
+def test_bad_input_to_a_write_it_keeps_is_refused_as_redis_would_even_when_bypassed(
     server: RedisProcess, clock: ManualClock
 ) -> None:
     cache = build(server, clock)
     server.kill()
     open_circuit(cache)
     with pytest.raises(BadRequest):
-        cache.set("k", {1, 2})
+        cache.set_if_newer("k", {1, 2}, 1)
     with pytest.raises(BadRequest):
-        cache.set_if_newer("k", float("nan"), 1)
+        cache.set_many_if_newer({"k": (float("nan"), 1)})
     with pytest.raises(BadRequest):
         cache.set_many({"k": 1}, ttl_seconds=0)
 
