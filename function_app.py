@@ -5,6 +5,7 @@ import azure.functions as func
 from functions import (
     catalog_admin,
     catalog_events,
+    catalog_feed,
     catalog_graphql,
     confighub_configs,
     confighub_events,
@@ -34,3 +35,4 @@ app.register_functions(sourcing.bp)
 app.register_functions(catalog_graphql.bp)
 app.register_functions(catalog_admin.bp)
 app.register_functions(catalog_events.bp)
+app.register_functions(catalog_feed.bp)

@@ -41,9 +41,9 @@ def relay_confighub_outbox(timer: func.TimerRequest) -> None:
     consumer_group="%CONFIGHUB_CONSUMER_GROUP%",
 )
 def invalidate_confighub_cache(events: list[func.EventHubEvent]) -> None:
-    """Raises when the cache is down: the retries (about five minutes in all, the default
-    cache TTL) land the invalidation once it is back; past that, every entry built before
-    the change has expired anyway."""
+    """A cache outage does not fail the batch: the cache remembers the invalidation it
+    could not write and makes it before Redis serves again. The retry policy is for
+    anything else that raises."""
     batch = envelopes(events, consumer="invalidate_confighub_cache")
     applications = bootstrap.registry().confighub().handle_config_events(batch)
     log.info("confighub consumer: invalidated %s", ", ".join(applications) or "nothing")

@@ -178,6 +178,11 @@ class Cache(Protocol):
 
     def delete_many(self, keys: Sequence[str]) -> None: ...
 
+    def clear(self) -> None:
+        """Drop every entry of this app (``REDIS_KEY_PREFIX``'s keys on Redis): what a
+        cache that lost track of the writes it skipped does when it is back."""
+        ...
+
     def check(self) -> str: ...
 
 
@@ -185,10 +190,14 @@ class EventPublisher(Protocol):
     """Publishes event envelopes (JSON-ready dicts) to a named hub.
 
     Each envelope's ``subject`` is its partition key; events of one subject keep their
-    order. Raises ``Unavailable`` when nothing could be sent (the caller keeps them).
+    order. Raises ``Unavailable`` when nothing could be sent (the caller keeps them), or
+    when the deadline passed: ``timeout`` seconds when given (a request that waits), else
+    the adapter's own (``EVENTHUB_SEND_TIMEOUT_SECONDS``).
     """
 
-    def publish(self, hub: str, events: Sequence[Mapping[str, Any]]) -> None: ...
+    def publish(
+        self, hub: str, events: Sequence[Mapping[str, Any]], *, timeout: float | None = None
+    ) -> None: ...
 
     def check(self) -> str: ...
 

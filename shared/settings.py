@@ -79,6 +79,20 @@ class Settings(BaseSettings):
         description="SQLAlchemy connection pool size per worker",
         json_schema_extra=AZURE_OPTIONAL,
     )
+    sql_connect_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description=("how long opening a MySQL connection (or waiting for a pooled one) may take"),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    sql_read_timeout_seconds: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="how long one MySQL statement may wait for the server to answer or accept",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
 
     # --- Cosmos DB -----------------------------------------------------------------
     cosmos_endpoint: str | None = Field(
@@ -202,6 +216,40 @@ class Settings(BaseSettings):
         description="size bound of the in-process cache (LRU beyond it)",
         json_schema_extra=AZURE_OPTIONAL,
     )
+    redis_timeout_seconds: float = Field(
+        0.5,
+        gt=0,
+        le=10,
+        description=(
+            "how long one Redis command may wait to connect and for its answer; past it the "
+            "call counts as a cache failure and the stores answer instead"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    cache_breaker_failures: int = Field(
+        3,
+        ge=1,
+        description=(
+            "consecutive Redis failures that open the cache's circuit: reads then go to the "
+            "stores and writes skip the cache"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    cache_breaker_reset_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="how long an open cache circuit bypasses Redis before one call probes it",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    cache_write_around_max_keys: int = Field(
+        10_000,
+        ge=1,
+        description=(
+            "keys written around Redis during an outage that are remembered and repaired when "
+            "it is back; past this many, every key under `REDIS_KEY_PREFIX` is dropped instead"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
 
     # --- Event Hubs ----------------------------------------------------------------
     eventhub_namespace: str | None = Field(
@@ -220,6 +268,38 @@ class Settings(BaseSettings):
             "connection string, for tooling outside Azure only (Azure uses the managed identity)"
         ),
         json_schema_extra=LOCAL_ONLY,
+    )
+    eventhub_send_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=120,
+        description=(
+            "longest one publish to Event Hubs may take (opening the link, retries, sends); the "
+            "change feeds and the outbox timer retry what it could not send"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    events_inline_timeout_seconds: float = Field(
+        1.0,
+        gt=0,
+        le=30,
+        description=(
+            "deadline of a publish made while a request waits (the after-commit outbox relay, "
+            "sourcing's analytics event); the outbox timer sends what it leaves"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    eventhub_breaker_failures: int = Field(
+        3,
+        ge=1,
+        description="consecutive failed publishes that open the Event Hubs circuit (fail fast)",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    eventhub_breaker_reset_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="how long an open Event Hubs circuit fails fast before one publish probes it",
+        json_schema_extra=AZURE_OPTIONAL,
     )
     hub_config_updates: str = Field(
         "confighub-config-update",
@@ -404,6 +484,15 @@ class Settings(BaseSettings):
         description="lifetime of cached products, categories and brands (events refresh sooner)",
         json_schema_extra=AZURE_OPTIONAL,
     )
+    catalog_stale_if_error_seconds: int = Field(
+        21_600,
+        ge=0,
+        description=(
+            "how long past its lifetime a cached product is still served when the catalog "
+            "source fails (stale-if-error; the GraphQL answer says so in `extensions`); 0: never"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
     catalog_availability_ttl_seconds: int = Field(
         30,
         ge=0,
@@ -487,7 +576,10 @@ class Settings(BaseSettings):
     ctp_timeout_seconds: float = Field(
         5.0,
         gt=0,
-        description="timeout of one commercetools request",
+        description=(
+            "deadline of one commercetools read, retries included (each attempt gets what is "
+            "left of it)"
+        ),
         json_schema_extra=AZURE_OPTIONAL,
     )
 

@@ -5,6 +5,12 @@ versioned writes share keys. The version leads the envelope so the ``set_if_newe
 script can read it with a pattern match instead of decoding the whole value. Errors
 become ``Unavailable`` naming only the error class: a Redis URL can hold a password.
 
+Every command has a deadline (``REDIS_TIMEOUT_SECONDS``, to connect and to answer) and
+is retried at most once, at once, and only when the connection broke (a pooled socket
+that a Redis restart closed): a Redis that does not answer costs one timeout, never
+redis-py's default of three retries with backoff. ``BypassingCache`` is what makes a
+failure harmless.
+
 Batch writes are one round trip each: ``set_many`` is a pipeline without a transaction
 (``SET`` per key, each with its own ``EX``), and every versioned write, single or batch,
 is one call of one script that compares and writes key by key. A script runs atomically,
@@ -22,7 +28,10 @@ from typing import Any
 import certifi
 import redis
 from redis.auth.err import RequestTokenErr, TokenRenewalErr
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 from shared.adapters.cache_memory import encode_value
 from shared.errors import BadRequest, ConfigurationError, Unavailable
@@ -51,11 +60,16 @@ end
 return written
 """
 
-_TIMEOUTS: dict[str, Any] = {
-    "socket_timeout": 5.0,
-    "socket_connect_timeout": 5.0,
-    "health_check_interval": 30,
-}
+CLEAR_BATCH = 500
+
+
+def _deadlines(timeout: float) -> dict[str, Any]:
+    return {
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "health_check_interval": 30,
+        "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+    }
 
 
 class RedisCache:
@@ -65,17 +79,23 @@ class RedisCache:
         self._set_many_if_newer = client.register_script(_SET_MANY_IF_NEWER)
 
     @classmethod
-    def from_url(cls, url: str, *, prefix: str = "") -> RedisCache:
+    def from_url(cls, url: str, *, prefix: str = "", timeout: float = 0.5) -> RedisCache:
         """A local or key-authenticated Redis (``redis://`` or ``rediss://``)."""
         try:
-            client = redis.Redis.from_url(url, decode_responses=True, **_TIMEOUTS)
+            client = redis.Redis.from_url(url, decode_responses=True, **_deadlines(timeout))
         except ValueError:
             raise ConfigurationError("REDIS_URL is not a valid redis:// or rediss:// URL") from None
         return cls(client, prefix=prefix)
 
     @classmethod
     def with_entra(
-        cls, host: str, port: int = 6380, *, prefix: str = "", client_id: str | None = None
+        cls,
+        host: str,
+        port: int = 6380,
+        *,
+        prefix: str = "",
+        client_id: str | None = None,
+        timeout: float = 0.5,
     ) -> RedisCache:
         """Azure Cache for Redis over TLS, authenticated by Entra ID (managed identity in
         Azure, the developer's login locally); redis-entraid refreshes the token."""
@@ -96,7 +116,7 @@ class RedisCache:
             ssl_ca_certs=certifi.where(),
             credential_provider=provider,
             decode_responses=True,
-            **_TIMEOUTS,
+            **_deadlines(timeout),
         )
         return cls(client, prefix=prefix)
 
@@ -166,6 +186,19 @@ class RedisCache:
         with _guard():
             self._client.delete(*(self._key(k) for k in keys))
 
+    def clear(self) -> None:
+        """Every key under the prefix (every key of the database without one), by SCAN
+        and UNLINK in batches: never ``FLUSHDB``, which would take other apps' keys."""
+        with _guard():
+            batch: list[str] = []
+            for key in self._client.scan_iter(match=_glob_escape(self._prefix) + "*", count=1000):
+                batch.append(key)
+                if len(batch) >= CLEAR_BATCH:
+                    self._client.unlink(*batch)
+                    batch = []
+            if batch:
+                self._client.unlink(*batch)
+
     def check(self) -> str:
         with _guard():
             self._client.ping()
@@ -184,6 +217,11 @@ def _guard() -> Iterator[None]:
         yield
     except (RedisError, RequestTokenErr, TokenRenewalErr) as exc:
         raise Unavailable(f"redis is unavailable ({type(exc).__name__})") from None
+
+
+def _glob_escape(prefix: str) -> str:
+    """A prefix as a literal SCAN pattern."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in prefix)
 
 
 def _ttl(ttl_seconds: int | None) -> int:

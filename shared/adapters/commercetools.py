@@ -3,9 +3,11 @@
 Returns plain JSON (dicts); the catalog maps it to its model. The access token is kept
 in the Cache port so every instance of the app shares one token instead of asking the
 auth server on each cold start. Transient failures (timeouts, 429, 502-504) are retried
-with exponential backoff and jitter; when commercetools keeps failing the breaker opens
-and calls fail fast with ``Unavailable`` until it half-opens again. The client secret
-never appears in an error, a log line or a cache key.
+with exponential backoff and jitter, within one deadline per read (``CTP_TIMEOUT_SECONDS``:
+each attempt gets what is left of it, and no attempt starts after it); when commercetools
+keeps failing the breaker opens and calls fail fast with ``Unavailable`` until it
+half-opens again (the catalog then serves products from its cache past their lifetime).
+The client secret never appears in an error, a log line or a cache key.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import httpx
 import pybreaker
 import tenacity
 
+from shared.adapters.breaker import circuit_breaker, is_open
+from shared.adapters.clock import SystemClock
 from shared.errors import NotFound, Unavailable
-from shared.ports import Cache
+from shared.ports import Cache, Clock
 
 log = logging.getLogger("adapters.commercetools")
 
@@ -58,7 +62,11 @@ class CommercetoolsClient:
         sleep: Callable[[float], None] = time.sleep,
         breaker_fail_max: int = 5,
         breaker_reset_seconds: float = 30.0,
+        clock: Clock | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``timeout`` is the deadline of one read, retries included; ``monotonic`` is
+        what measures it (tests hand a clock their transport moves)."""
         self.project_key = project_key
         self._client_id = client_id
         self._client_secret = client_secret
@@ -67,13 +75,16 @@ class CommercetoolsClient:
         self._scopes = scopes or f"view_products:{project_key} view_categories:{project_key}"
         self._cache = cache
         self._http = httpx.Client(timeout=timeout, transport=transport)
+        self._timeout = timeout
+        self._monotonic = monotonic
         self._attempts = attempts
         self._sleep = sleep
-        self.breaker = pybreaker.CircuitBreaker(
+        self.breaker = circuit_breaker(
+            "commercetools",
             fail_max=breaker_fail_max,
-            reset_timeout=breaker_reset_seconds,
-            exclude=[NotFound, _Rejected],
-            name="commercetools",
+            reset_seconds=breaker_reset_seconds,
+            clock=clock or SystemClock(),
+            counts=lambda exc: not isinstance(exc, NotFound | _Rejected),
         )
         digest = hashlib.sha256(f"{auth_url}|{client_id}".encode()).hexdigest()[:16]
         self._token_key = f"commercetools:token:{project_key}:{digest}"
@@ -82,14 +93,24 @@ class CommercetoolsClient:
         self._http.close()
 
     def check(self) -> str:
+        """No I/O: a probe per health check would spend the API's rate limit; an open
+        circuit is what says commercetools is failing."""
+        if is_open(self.breaker):
+            raise Unavailable(
+                "commercetools is unavailable (circuit open): products are served from the "
+                "cache past their lifetime",
+                code="CATALOG_SOURCE_UNAVAILABLE",
+            )
         return "commercetools"
 
     # --- requests --------------------------------------------------------------------
     def get(self, path: str, params: Sequence[tuple[str, str | int]] = ()) -> dict[str, Any]:
         """``GET {api}/{project}/{path}``; ``NotFound`` for 404, ``Unavailable`` else."""
         try:
-            result: dict[str, Any] = self.breaker.call(self._get_with_retries, path, params)
-            return result
+            # ``calling()``, not ``call()``: ``call`` holds the breaker's lock for the
+            # whole read, one read at a time for the whole process.
+            with self.breaker.calling():
+                return self._get_with_retries(path, params)
         except pybreaker.CircuitBreakerError:
             raise Unavailable(
                 "the catalog source is unavailable (circuit open)",
@@ -108,21 +129,28 @@ class CommercetoolsClient:
     def _get_with_retries(
         self, path: str, params: Sequence[tuple[str, str | int]]
     ) -> dict[str, Any]:
+        until = self._monotonic() + self._timeout
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            return state.attempt_number >= self._attempts or self._monotonic() >= until
+
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self._attempts),
+            stop=stop,
             wait=tenacity.wait_exponential_jitter(multiplier=0.1, max=2.0, jitter=0.1),
             retry=tenacity.retry_if_exception_type(_Transient),
             sleep=self._sleep,
             reraise=True,
         )
-        return retrying(self._get_once, path, params)
+        return retrying(self._get_once, path, params, until)
 
-    def _get_once(self, path: str, params: Sequence[tuple[str, str | int]]) -> dict[str, Any]:
+    def _get_once(
+        self, path: str, params: Sequence[tuple[str, str | int]], until: float
+    ) -> dict[str, Any]:
         url = f"{self._api_url}/{self.project_key}/{path.lstrip('/')}"
-        response = self._send(url, params, self._token())
+        response = self._send(url, params, self._token(until), until)
         if response.status_code == 401:
             self._cache.delete(self._token_key)
-            response = self._send(url, params, self._token())
+            response = self._send(url, params, self._token(until), until)
         if response.status_code == 404:
             raise NotFound(f"not found in commercetools: {path}")
         if response.status_code in RETRY_STATUSES:
@@ -133,25 +161,35 @@ class CommercetoolsClient:
         return body
 
     def _send(
-        self, url: str, params: Sequence[tuple[str, str | int]], token: str
+        self, url: str, params: Sequence[tuple[str, str | int]], token: str, until: float
     ) -> httpx.Response:
+        left = until - self._monotonic()
+        if left <= 0:
+            raise _Transient("deadline")
         try:
             return self._http.get(
-                url, params=list(params), headers={"Authorization": f"Bearer {token}"}
+                url,
+                params=list(params),
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=left,
             )
         except httpx.TransportError as exc:
             raise _Transient(type(exc).__name__) from None
 
     # --- OAuth2 client credentials ---------------------------------------------------
-    def _token(self) -> str:
+    def _token(self, until: float) -> str:
         cached = self._cache.get(self._token_key)
         if isinstance(cached, str) and cached:
             return cached
+        left = until - self._monotonic()
+        if left <= 0:
+            raise _Transient("deadline")
         try:
             response = self._http.post(
                 f"{self._auth_url}/oauth/token",
                 data={"grant_type": "client_credentials", "scope": self._scopes},
                 auth=(self._client_id, self._client_secret),
+                timeout=left,
             )
         except httpx.TransportError as exc:
             raise _Transient(type(exc).__name__) from None

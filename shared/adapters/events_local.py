@@ -37,8 +37,12 @@ class LocalBus:
         self._paused = False
         self._generation = 0
 
-    def publish(self, hub: str, events: Sequence[Mapping[str, Any]]) -> None:
-        """All events are stored or none: a paused bus or a bad envelope stores nothing."""
+    def publish(
+        self, hub: str, events: Sequence[Mapping[str, Any]], *, timeout: float | None = None
+    ) -> None:
+        """All events are stored or none: a paused bus or a bad envelope stores nothing.
+        In memory, nothing waits: ``timeout`` has nothing to bound."""
+        del timeout
         if not events:
             return
         bodies = [_snapshot(event) for event in events]

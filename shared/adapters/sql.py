@@ -9,6 +9,11 @@ Mozilla roots, which hold the roots Azure Database for MySQL chains to, or the U
 ``ssl_verify_cert`` without ``ssl_verify_identity`` skips the host name, so the URL's
 ``ssl_*`` options are read here into one verifying context. An Entra token is a password:
 with ``SQL_AUTH=entra`` TLS is on whatever the URL says.
+
+Every MySQL call has a deadline: opening a connection, or waiting for a pooled one,
+``SQL_CONNECT_TIMEOUT_SECONDS``; one statement's answer (or the server accepting what is
+sent) ``SQL_READ_TIMEOUT_SECONDS``. pymysql waits forever by default, and SQLAlchemy's
+pool 30 s.
 """
 
 from __future__ import annotations
@@ -57,11 +62,21 @@ def mysql_tls(url: URL, *, required: bool) -> tuple[URL, ssl.SSLContext | None]:
 
 
 class SqlDatabase:
-    def __init__(self, url: str, *, pool_size: int = 5, token_provider: Any | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 5,
+        token_provider: Any | None = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 10.0,
+    ) -> None:
         """``token_provider`` is an azure-identity credential: when given, each new
         MySQL connection uses a fresh Entra access token as its password."""
         self._url = make_url(url)
         self._pool_size = pool_size
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
         self._token_provider = token_provider
         self._engine: Engine | None = None
         self._lock = threading.Lock()
@@ -99,13 +114,19 @@ class SqlDatabase:
             return engine
 
         url, context = mysql_tls(self._url, required=self._token_provider is not None)
-        connect_args: dict[str, Any] = {"charset": "utf8mb4"}
+        connect_args: dict[str, Any] = {
+            "charset": "utf8mb4",
+            "connect_timeout": self._connect_timeout,
+            "read_timeout": self._read_timeout,
+            "write_timeout": self._read_timeout,
+        }
         if context is not None:
             connect_args["ssl"] = context
         engine = create_engine(
             url,
             pool_pre_ping=True,
             pool_size=self._pool_size,
+            pool_timeout=self._connect_timeout,
             pool_recycle=1800,
             connect_args=connect_args,
         )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from shared.bootstrap import services
-from shared.errors import ConfigurationError, DomainError
+from shared.errors import ConfigurationError, DomainError, Unavailable
 from shared.ports import Cache, Clock, DocumentStore, EventPublisher, TokenVerifier
 
 if TYPE_CHECKING:
@@ -101,6 +101,8 @@ class Registry:
                 s.sql_database_url,
                 pool_size=s.sql_pool_size,
                 token_provider=self.credential() if s.sql_auth == "entra" else None,
+                connect_timeout=s.sql_connect_timeout_seconds,
+                read_timeout=s.sql_read_timeout_seconds,
             )
             db.migrate()
             return db
@@ -128,27 +130,53 @@ class Registry:
         return self._once("documents", build)
 
     def cache(self) -> Cache:
+        """The in-process cache, or Redis behind a breaker that bypasses it when it fails
+        (``shared/adapters/cache_bypass.py``): the cache is an accelerator, never a
+        dependency a request can fail on."""
+
         def build() -> Cache:
             s = self.settings
             if s.redis_url is None and s.redis_host is None:
                 from shared.adapters.cache_memory import MemoryCache
 
                 return MemoryCache(max_entries=s.cache_max_entries)
+            from shared.adapters.breaker import circuit_breaker
+            from shared.adapters.cache_bypass import BypassingCache
             from shared.adapters.cache_redis import RedisCache
 
             if s.redis_url is not None:
-                return RedisCache.from_url(s.redis_url, prefix=s.redis_key_prefix)
-            assert s.redis_host is not None
-            return RedisCache.with_entra(
-                s.redis_host,
-                s.redis_port,
-                prefix=s.redis_key_prefix,
-                client_id=s.azure_client_id,
+                redis_cache = RedisCache.from_url(
+                    s.redis_url, prefix=s.redis_key_prefix, timeout=s.redis_timeout_seconds
+                )
+            else:
+                assert s.redis_host is not None
+                redis_cache = RedisCache.with_entra(
+                    s.redis_host,
+                    s.redis_port,
+                    prefix=s.redis_key_prefix,
+                    client_id=s.azure_client_id,
+                    timeout=s.redis_timeout_seconds,
+                )
+            breaker = circuit_breaker(
+                "redis",
+                fail_max=s.cache_breaker_failures,
+                reset_seconds=s.cache_breaker_reset_seconds,
+                clock=self.clock(),
+                counts=lambda exc: isinstance(exc, Unavailable),
+            )
+            return BypassingCache(
+                redis_cache,
+                breaker,
+                clock=self.clock(),
+                max_write_around=s.cache_write_around_max_keys,
             )
 
         return self._once("cache", build)
 
     def events(self) -> EventPublisher:
+        """The local bus, or Event Hubs with a deadline per publish and a breaker per
+        hub; its health check probes the app's hubs."""
+
         def build() -> EventPublisher:
             s = self.settings
             if s.eventhub_namespace is None and s.eventhub_connection_string is None:
@@ -157,12 +185,47 @@ class Registry:
                 return LocalBus()
             from shared.adapters.events_eventhub import EventHubPublisher
 
+            options = self.eventhub_options()
             if s.eventhub_connection_string is not None:
-                return EventHubPublisher.from_connection_string(s.eventhub_connection_string)
+                return EventHubPublisher.from_connection_string(
+                    s.eventhub_connection_string, **options
+                )
             assert s.eventhub_namespace is not None
-            return EventHubPublisher.from_namespace(s.eventhub_namespace, self.credential())
+            return EventHubPublisher.from_namespace(
+                s.eventhub_namespace, self.credential(), **options
+            )
 
         return self._once("events", build)
+
+    def eventhub_options(self) -> dict[str, Any]:
+        """How the Event Hubs publisher is built around its client factory: deadlines,
+        a breaker per hub on the platform clock, the hubs its health check probes.
+        (Tests build one around the recording fake with these very options.)"""
+        from shared.adapters.breaker import circuit_breaker
+
+        s = self.settings
+
+        def breaker(hub: str) -> Any:
+            return circuit_breaker(
+                f"eventhub {hub}",
+                fail_max=s.eventhub_breaker_failures,
+                reset_seconds=s.eventhub_breaker_reset_seconds,
+                clock=self.clock(),
+                counts=lambda exc: isinstance(exc, Unavailable),
+            )
+
+        return {
+            "send_timeout": s.eventhub_send_timeout_seconds,
+            "probe_timeout": s.events_inline_timeout_seconds,
+            "breakers": breaker,
+            "clock": self.clock(),
+            "probe_hubs": [
+                s.hub_config_updates,
+                s.hub_inventory_updates,
+                s.hub_catalog_updates,
+                s.hub_sourcing_updates,
+            ],
+        }
 
     def tokens(self) -> TokenVerifier:
         def build() -> TokenVerifier:
@@ -183,12 +246,14 @@ class Registry:
 
     # --- health ----------------------------------------------------------------------
     def health(self) -> dict[str, tuple[bool, str]]:
-        """``check -> (ok, adapter name or failure reason)``; never a secret."""
+        """``check -> (ok, adapter name or failure reason)``; never a secret. What each
+        failure means for the instance is ``health.health_status``'s."""
         checks: dict[str, Callable[[], str]] = {
             "sql": lambda: cast(str, self.sql().check()),
             "documents": lambda: self.documents().check(),
             "cache": lambda: self.cache().check(),
             "events": lambda: self.events().check(),
+            "catalog": lambda: self.catalog_source().check(),
         }
         report: dict[str, tuple[bool, str]] = {}
         for name, probe in checks.items():

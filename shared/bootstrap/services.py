@@ -68,6 +68,7 @@ def build_confighub(reg: Parts) -> ConfigHubService:
         batch_size=s.confighub_relay_batch_size,
         lease_seconds=s.confighub_relay_lease_seconds,
         clock=clock,
+        inline_deadline=s.events_inline_timeout_seconds,
     )
     return ConfigHubService(
         ConfigStore(engine),
@@ -192,6 +193,7 @@ def build_sourcing(reg: Parts) -> SourcingService:
         ),
         capacity=CapacityLedger(reg.documents(), s.cosmos_container_node_capacity),
         max_candidates=s.sourcing_max_candidates,
+        publish_timeout=s.events_inline_timeout_seconds,
     )
 
 
@@ -217,6 +219,7 @@ def build_catalog_source(reg: Parts) -> CatalogSource:
         scopes=s.ctp_scopes,
         cache=reg.cache(),
         timeout=s.ctp_timeout_seconds,
+        clock=reg.clock(),
     )
     return CommercetoolsSource(client, locale=s.ctp_locale)
 

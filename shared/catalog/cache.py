@@ -1,7 +1,11 @@
 """Read-through cache of products, categories and brands, with a version in each entry.
 
 Products are guarded by their own version: a reader that fetched version 4 can never
-overwrite the version 5 an admin write or an event refresh put there. Lists (categories,
+overwrite the version 5 an admin write or an event refresh put there. A product entry
+says until when it is fresh (``freshUntil``, the products TTL after it was written) and
+is kept ``CATALOG_STALE_IF_ERROR_SECONDS`` longer: past its freshness it is read again
+from the source like a miss, and only when the source fails is it served anyway
+(stale-if-error), which the read reports so the GraphQL answer can say so. Lists (categories,
 brands) and lookups have no single version, so their entries carry the instant the
 backend read began (``stamps.py``): a read that started earlier always loses to one that
 started later. Availability has its own module (``stock.py``) with the same stamps.
@@ -9,13 +13,15 @@ started later. Availability has its own module (``stock.py``) with the same stam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from shared.catalog.model import Brand, Category, Product, Variant
 from shared.catalog.sources.port import CatalogSource
 from shared.catalog.stamps import read_stamp
+from shared.errors import Unavailable
 from shared.ports import Cache, Clock
 
 if TYPE_CHECKING:
@@ -56,6 +62,8 @@ class CacheTtls:
     lookups: int
     misses: int
     availability: int
+    stale_if_error: int
+    """How long past its freshness a product may still be served when the source fails."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CacheTtls:
@@ -65,7 +73,23 @@ class CacheTtls:
             lookups=settings.catalog_cache_ttl_seconds,
             misses=MISS_TTL_SECONDS,
             availability=settings.catalog_availability_ttl_seconds,
+            stale_if_error=settings.catalog_stale_if_error_seconds,
         )
+
+
+FRESH_UNTIL = "freshUntil"
+"""The entry's own field beside the product's (a reader that does not know it ignores it)."""
+
+
+@dataclass(frozen=True)
+class ProductRead:
+    """Products by id: ``stale`` ones were served past their freshness because the source
+    failed (``error``); ``failed`` ones neither the cache nor the source could answer."""
+
+    found: Mapping[str, Product]
+    stale: frozenset[str] = frozenset()
+    failed: frozenset[str] = frozenset()
+    error: Unavailable | None = None
 
 
 class CatalogCache:
@@ -77,22 +101,56 @@ class CatalogCache:
 
     # --- products --------------------------------------------------------------------
     def get_products(self, product_ids: Sequence[str]) -> dict[str, Product]:
-        """One cache round trip; one source call for whatever was missing."""
+        """``read_products`` for callers that need every product or an error."""
+        read = self.read_products(product_ids)
+        if read.error is not None and read.failed:
+            raise read.error
+        return dict(read.found)
+
+    def read_products(self, product_ids: Sequence[str]) -> ProductRead:
+        """One cache round trip; one source call for whatever was missing or past its
+        freshness. When the source fails, what the cache still holds within the
+        stale-if-error window is served and reported."""
         wanted = list(dict.fromkeys(product_ids))
         if not wanted:
-            return {}
+            return ProductRead({})
         hits = self.cache.get_many([product_key(p) for p in wanted])
+        now = self.clock.time()
         found: dict[str, Product] = {}
+        stale: dict[str, Product] = {}
         for pid in wanted:
             entry = hits.get(product_key(pid))
-            if entry is not None:
-                found[pid] = Product.model_validate(entry)
+            if isinstance(entry, dict):
+                until = _fresh_until(entry)
+                if now < until:
+                    found[pid] = Product.model_validate(entry)
+                elif now < until + self.ttls.stale_if_error:
+                    stale[pid] = Product.model_validate(entry)
         missing = [p for p in wanted if p not in found]
-        if missing:
+        if not missing:
+            return ProductRead(found)
+        try:
             fetched = self.source.get_products(missing)
-            self.put_products(fetched)
-            found.update((product.product_id, product) for product in fetched)
-        return found
+        except Unavailable as exc:
+            served = {p: stale[p] for p in missing if p in stale}
+            return ProductRead(
+                found | served,
+                stale=frozenset(served),
+                failed=frozenset(p for p in missing if p not in served),
+                error=exc,
+            )
+        same = [
+            p.product_id
+            for p in fetched
+            if p.product_id in stale and stale[p.product_id].version == p.version
+        ]
+        if same:
+            # The guard lets an equal version lose; a stale entry is replaced at its own
+            # version by clearing it first (an older writer in between still loses).
+            self.cache.delete_many([product_key(pid) for pid in same])
+        self.put_products(fetched)
+        found.update((product.product_id, product) for product in fetched)
+        return ProductRead(found)
 
     def put_products(
         self, products: Sequence[Product], *, with_lookups: bool = False, read_at: int = 0
@@ -105,12 +163,16 @@ class CatalogCache:
         owner."""
         if not products:
             return set()
+        fresh_until = self.clock.time() + self.ttls.products
         written = self.cache.set_many_if_newer(
             {
-                product_key(p.product_id): (p.model_dump(mode="json", by_alias=True), p.version)
+                product_key(p.product_id): (
+                    p.model_dump(mode="json", by_alias=True) | {FRESH_UNTIL: fresh_until},
+                    p.version,
+                )
                 for p in products
             },
-            self.ttls.products,
+            self.ttls.products + self.ttls.stale_if_error,
         )
         if with_lookups:
             stamp = read_at or read_stamp(self.clock)
@@ -211,6 +273,14 @@ class CatalogCache:
         items = self.source.list_brands()
         self.cache.set_if_newer(BRANDS_KEY, _dump(items), stamp, self.ttls.taxonomy)
         return items
+
+
+def _fresh_until(entry: Mapping[str, Any]) -> float:
+    """An entry written before freshness was recorded is fresh for as long as it lives."""
+    until = entry.get(FRESH_UNTIL)
+    if isinstance(until, int | float) and not isinstance(until, bool):
+        return float(until)
+    return math.inf
 
 
 def _dump(items: Sequence[Category | Brand]) -> list[dict[str, Any]]:

@@ -1,8 +1,10 @@
 """The catalog's use cases: answer GraphQL, upsert a product, react to change events.
 
 Every write path refreshes the cache before it acknowledges, so a query right after an
-acknowledged update sees the new value; events then bring the other caches (and other
-consumers) up to date, with version guards so replays and reordering change nothing.
+acknowledged update sees the new value. A write never publishes: the products
+container's change feed announces it (``feed.py``), and those events bring the other
+caches (and other consumers) up to date, with version guards so replays and reordering
+change nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from shared.catalog.cache import CacheTtls, CatalogCache, product_key
+from shared.catalog.feed import BRANDS_CHANGED, CATEGORIES_CHANGED, PRODUCT_CHANGED, CatalogFeed
 from shared.catalog.graphql import execution as gx
 from shared.catalog.graphql.listing import ScanLimits
 from shared.catalog.graphql.loaders import RequestLoaders, ShoppingContext
@@ -26,7 +29,7 @@ from shared.catalog.sources.port import CatalogSource, WritableCatalogSource
 from shared.catalog.stamps import read_stamp
 from shared.catalog.stock import StockCache
 from shared.errors import Conflict, RuleViolation
-from shared.events import EventEnvelope, new_event
+from shared.events import EventEnvelope
 from shared.ports import Cache, Clock, EventPublisher
 from shared.preconditions import IfMatch
 
@@ -35,9 +38,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("catalog.service")
 
-PRODUCT_CHANGED = "ProductChanged"
-CATEGORIES_CHANGED = "CategoriesChanged"
-BRANDS_CHANGED = "BrandsChanged"
+__all__ = [
+    "BRANDS_CHANGED",
+    "CATEGORIES_CHANGED",
+    "PRODUCT_CHANGED",
+    "CatalogOptions",
+    "CatalogService",
+]
+
 INVENTORY_CHANGED = "InventoryChanged"
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -93,6 +101,9 @@ class CatalogService:
         self.catalog = CatalogCache(cache, source, ttls, clock)
         self.stock = StockCache(cache, ttls.availability, clock)
         self.persisted = PersistedQueries(cache, self.options.persisted_query_ttl)
+        self.feed = CatalogFeed(
+            events, clock, hub=options.hub_catalog_updates, service_id=options.service_id
+        )
 
     # --- GraphQL ---------------------------------------------------------------------
     @staticmethod
@@ -120,7 +131,7 @@ class CatalogService:
             self.catalog, self.stock, shopping, self.availability, self.delivery
         )
         context = RequestContext(source=self.source, loaders=loaders, scan=self.options.scan)
-        return gx.execute(
+        result = gx.execute(
             schema,
             prepared.document,
             request.model_copy(update={"query": text}),
@@ -128,6 +139,7 @@ class CatalogService:
             max_cost=self.options.max_cost,
             max_depth=self.options.max_depth,
         )
+        return gx.with_stale(result, loaders.stale_products)
 
     def shopping_context(self, arguments: Mapping[str, Any]) -> ShoppingContext | GraphQLResult:
         """A currency that is not a code would silently null every price; say so."""
@@ -183,32 +195,7 @@ class CatalogService:
         product = draft.to_product(product_id, self.clock.now())
         saved = source.upsert_product(product, if_match=if_match)
         self.catalog.put_product(saved, with_lookups=True)
-        self.publish_product_changes([saved])
         return saved
-
-    def publish_product_changes(self, products: Sequence[Product]) -> None:
-        events = [
-            new_event(
-                PRODUCT_CHANGED,
-                service_id=self.options.service_id,
-                subject=p.product_id,
-                version=p.version,
-                payload={"productId": p.product_id, "version": p.version, "slug": p.slug},
-            ).to_wire()
-            for p in products
-        ]
-        for start in range(0, len(events), 500):
-            self.events.publish(self.options.hub_catalog_updates, events[start : start + 500])
-
-    def publish_taxonomy_change(self, event_type: str, version: int) -> None:
-        event = new_event(
-            event_type,
-            service_id=self.options.service_id,
-            subject=event_type,
-            version=version,
-            payload={},
-        )
-        self.events.publish(self.options.hub_catalog_updates, [event.to_wire()])
 
     # --- event handlers --------------------------------------------------------------
     def apply_catalog_events(self, events: Sequence[EventEnvelope]) -> int:

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.confighub.model import Environment
-from shared.errors import Unavailable
 from shared.ports import Cache
 
 log = logging.getLogger("confighub.cache")
@@ -87,20 +86,16 @@ class EnvironmentCache:
         value = env.model_dump(mode="json", by_alias=True)
         self.store("env", (application, profile, label), stamp, value)
 
-    def invalidate(self, applications: Sequence[str], *, strict: bool = False) -> None:
+    def invalidate(self, applications: Sequence[str]) -> None:
         """Bump the generation of each application: every entry built on it goes stale.
 
-        A write calls this after its commit and must still answer, so there a cache
-        failure is only logged. The change-event consumer passes ``strict``: its batch
-        then fails and is retried, and the bump lands once the cache is back instead of
-        stale entries living out their TTL.
+        Called after commit (the write must still answer) and by the change-event
+        consumer. A cache that is down does not fail either: the composition root's cache
+        remembers a write it could not make and repairs it before Redis serves again
+        (docs/cache-and-events.md, "Redis down"); a cache that raises anyway is logged.
         """
-        failed: list[str] = []
         for app in dict.fromkeys(applications):
             try:
                 self._cache.set(self._generation_key(app), uuid.uuid4().hex, GENERATION_TTL)
             except Exception as exc:  # noqa: BLE001 - logged; entries expire by TTL
                 log.warning("could not invalidate %s (%s)", app, type(exc).__name__)
-                failed.append(app)
-        if failed and strict:
-            raise Unavailable(f"could not invalidate the cached environments of {failed}")

@@ -290,7 +290,7 @@ class ConfigHubService(ConfigServing):
     def _after_commit(self, applications: Sequence[str]) -> None:
         self._envs.invalidate(applications)
         try:
-            self._relay.relay_pending()
+            self._relay.relay_after_commit()
         except Exception as exc:  # noqa: BLE001 - the timer relays what is left
             log.warning("outbox relay after commit failed (%s)", type(exc).__name__)
 

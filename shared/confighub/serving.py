@@ -47,10 +47,9 @@ class ConfigServing:
 
     def handle_config_events(self, events: Sequence[EventEnvelope]) -> list[str]:
         """Invalidate the environments of the applications the events name; a repeated
-        or stale event only invalidates again, which is harmless. Raises ``Unavailable``
-        when the cache refuses the bump, so the batch is retried."""
+        or stale event only invalidates again, which is harmless."""
         applications = [e.subject for e in events if e.event_type in CHANGE_EVENT_TYPES]
-        self._envs.invalidate(applications, strict=True)
+        self._envs.invalidate(applications)
         return list(dict.fromkeys(applications))
 
     # --- Spring Cloud Config -------------------------------------------------------

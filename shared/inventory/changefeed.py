@@ -4,15 +4,20 @@ For every changed supply record the item's current records are read (one query p
 batch), the cached availability is refreshed with version-guarded writes (one cache
 round trip per batch), and one ``InventoryChanged`` per record goes to the inventory hub
 with the item as partition key. The event ``version`` is the item version (the sum of
-its records' versions, which only grows), and event ids are derived from (type, item,
-node, version): a replayed batch publishes the very same events, which consumers that
-dedupe on version drop.
+its records' versions, which only grows), which orders the item's states. The event id
+is derived from what a replay does not move: the item, the node and that node's record
+version. A replayed batch reads the item's records again, and if another node changed
+since, the item version has moved on; the node's own record has not, so the replay
+carries the very id a consumer has already seen (docs/cache-and-events.md, "What a
+consumer dedupes on").
 
 Stock-level events (``OutOfStock``, ``LowStockReached``, ``BackInStock``) compare the
 network status with the last one announced, kept in a small network-status document
 per item and enterprise in the same container. It is written only after publishing, so a
-crash in between re-announces (same ids) rather than losing the event; the trigger skips
-those documents when they come back through the feed.
+crash in between re-announces rather than losing the event, under the same id: a
+crossing's id is derived from the status it leaves (the document's status and the item
+version it was recorded at) and the one it reaches, neither of which a replay moves.
+The trigger skips those documents when they come back through the feed.
 """
 
 from __future__ import annotations
@@ -51,6 +56,25 @@ def network_status_id(item_id: str, enterprise_code: str) -> str:
 
 def event_id(event_type: str, *parts: object) -> str:
     return str(uuid.uuid5(_EVENT_NS, "|".join([event_type, *map(str, parts)])))
+
+
+def node_event_id(item_id: str, ship_node: str, node_version: int) -> str:
+    """``InventoryChanged``: one per version of one node's record."""
+    return event_id(INVENTORY_CHANGED, item_id, ship_node, f"record-{node_version}")
+
+
+def crossing_event_id(
+    event_type: str, item_id: str, left: StoredNetworkStatus, reached: StockStatus
+) -> str:
+    """A boundary crossing: from the status last announced (as recorded, with the item
+    version it was recorded at) to the one reached."""
+    return event_id(
+        event_type,
+        item_id,
+        left.enterprise_code,
+        f"from-{left.status.value}-{left.item_version}",
+        f"to-{reached.value}",
+    )
 
 
 @dataclass(frozen=True)
@@ -135,6 +159,7 @@ class InventoryFeed:
         return [
             self._event(
                 INVENTORY_CHANGED,
+                node_event_id(avail.item_id, node.ship_node, node.version),
                 avail.item_id,
                 version,
                 InventoryChanged(
@@ -147,7 +172,6 @@ class InventoryFeed:
                     node_version=node.version,
                     network=avail.network,
                 ),
-                node.ship_node,
             )
             for node in avail.nodes
             if node.ship_node in changed_nodes
@@ -164,7 +188,7 @@ class InventoryFeed:
         before: StockStatus | None = previous.model.status if previous else None
         events: list[EventEnvelope] = []
         crossing = boundary_event(before, network.status)
-        if crossing is not None:
+        if crossing is not None and previous is not None:
             payload = StockLevelCrossed(
                 item_id=avail.item_id,
                 enterprise_code=avail.enterprise_code,
@@ -172,9 +196,8 @@ class InventoryFeed:
                 status=network.status,
                 available=network.available,
             )
-            events.append(
-                self._event(crossing, avail.item_id, version, payload, avail.enterprise_code)
-            )
+            ident = crossing_event_id(crossing, avail.item_id, previous.model, network.status)
+            events.append(self._event(crossing, ident, avail.item_id, version, payload))
         if before is network.status:
             return events, []
         status = StoredNetworkStatus(
@@ -190,13 +213,13 @@ class InventoryFeed:
     def _event(
         self,
         event_type: str,
+        ident: str,
         item: str,
         version: int,
         payload: InventoryChanged | StockLevelCrossed,
-        part: str,
     ) -> EventEnvelope:
         return EventEnvelope(
-            event_id=event_id(event_type, item, part, version),
+            event_id=ident,
             event_type=event_type,
             timestamp=self._clock.now(),
             service_id=self.service_id,

@@ -119,12 +119,16 @@ class SourcingService:
         service_id: str,
         clock: Clock,
         default_weight_grams: int,
+        max_candidates: int,
+        publish_timeout: float,
         items: ItemLookup | None = None,
         free_shipping: FreeShippingThresholds | None = None,
         capacity: CapacityLedger | None = None,
-        max_candidates: int,
     ) -> None:
+        """``publish_timeout``: the deadline of the analytics event a shopper's request
+        waits for (``EVENTS_INLINE_TIMEOUT_SECONDS``)."""
         self.repo = repo
+        self.publish_timeout = publish_timeout
         self.availability = availability
         self.items = items
         self.free_shipping = free_shipping
@@ -323,7 +327,7 @@ class SourcingService:
             timestamp=now,
         )
         try:
-            self.events.publish(self.hub, [event.to_wire()])
+            self.events.publish(self.hub, [event.to_wire()], timeout=self.publish_timeout)
         except Unavailable as exc:
             log.warning("%s not published: %s", EVENT_TYPE, exc.message)
 

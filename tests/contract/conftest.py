@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from shared.adapters.breaker import circuit_breaker
+from shared.adapters.cache_bypass import BypassingCache
 from shared.adapters.cache_memory import MemoryCache
 from shared.adapters.cache_redis import RedisCache
-from shared.ports import Cache, DocumentContainer, DocumentStore
+from shared.adapters.clock import ManualClock
+from shared.errors import Unavailable
+from shared.ports import Cache, Clock, DocumentContainer, DocumentStore
 from tests.contract.documents_support import DOCS, PRODUCTS, cosmos_store, embedded_store
 
 
@@ -37,16 +41,21 @@ def seeded(products: DocumentContainer) -> DocumentContainer:
     return products
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "bypass"])
 def cache(request: pytest.FixtureRequest) -> Iterator[Cache]:
-    """The Cache port on both adapters; Redis keys live under a unique prefix, removed after."""
+    """The Cache port on both adapters, and on Redis behind the breaker that bypasses it
+    (what bootstrap builds): the contract holds through it while Redis answers. Redis keys
+    live under a unique prefix, removed after."""
     if request.param == "memory":
         yield MemoryCache(max_entries=1_000)
         return
     url: str = request.getfixturevalue("redis_url")
     prefix: str = request.getfixturevalue("unique_prefix")
     redis_cache = RedisCache.from_url(url, prefix=prefix)
-    yield redis_cache
+    if request.param == "redis":
+        yield redis_cache
+    else:
+        yield bypassing(redis_cache)
     import redis
 
     client = redis.Redis.from_url(url)
@@ -55,3 +64,16 @@ def cache(request: pytest.FixtureRequest) -> Iterator[Cache]:
         client.delete(*leftovers)
     client.close()
     redis_cache.close()
+
+
+def bypassing(inner: Cache, clock: Clock | None = None, max_write_around: int = 1_000) -> Cache:
+    """``inner`` as bootstrap wraps Redis: behind a breaker (2 failures, 10 s)."""
+    clock = clock or ManualClock()
+    breaker = circuit_breaker(
+        "redis",
+        fail_max=2,
+        reset_seconds=10,
+        clock=clock,
+        counts=lambda exc: isinstance(exc, Unavailable),
+    )
+    return BypassingCache(inner, breaker, clock=clock, max_write_around=max_write_around)

@@ -184,6 +184,27 @@ def test_check_names_the_adapter(cache: Cache) -> None:
     assert cache.check() == ("memory" if isinstance(cache, MemoryCache) else "redis")
 
 
+def test_clear_drops_every_entry_of_the_app_and_nothing_else(
+    cache: Cache, redis_url: str, unique_prefix: str
+) -> None:
+    """On Redis: every key under the prefix (past one SCAN batch), and no other app's."""
+    import redis
+
+    neighbour = redis.Redis.from_url(redis_url)
+    neighbour.set(f"other:{unique_prefix}keep", "1")
+    try:
+        cache.set_many({f"k{n}": n for n in range(1_234)})
+        cache.set_if_newer("versioned", "v", 3)
+        cache.clear()
+        assert cache.get_many([f"k{n}" for n in range(1_234)]) == {}
+        assert cache.get_versioned("versioned") is None
+        assert cache.set_if_newer("versioned", "again", 1) is True
+        assert neighbour.get(f"other:{unique_prefix}keep") == b"1"
+    finally:
+        neighbour.delete(f"other:{unique_prefix}keep")
+        neighbour.close()
+
+
 class FakeClock:
     def __init__(self) -> None:
         self.now = 1_000.0
@@ -211,6 +232,23 @@ def test_memory_evicts_least_recently_used() -> None:
     cache.set("d", "d")
     assert cache.get_many(["a", "b", "c", "d"]) == {"a": "a", "c": "c", "d": "d"}
     assert len(cache) == 3
+
+
+def test_redis_prefix_is_a_literal_pattern_for_clear(redis_url: str) -> None:
+    """A prefix holding glob characters clears its own keys, not its look-alikes'."""
+    import redis
+
+    raw = redis.Redis.from_url(redis_url)
+    cache = RedisCache.from_url(redis_url, prefix="t[1]*:")
+    try:
+        cache.set("a", 1)
+        raw.set("t1x:a", "look-alike")
+        cache.clear()
+        assert (cache.get("a"), raw.get("t1x:a")) == (None, b"look-alike")
+    finally:
+        raw.delete("t1x:a")
+        raw.close()
+        cache.close()
 
 
 def test_redis_stores_ttl_on_the_key(redis_url: str, unique_prefix: str) -> None:

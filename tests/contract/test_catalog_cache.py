@@ -25,7 +25,9 @@ from tests.counting import Counted
 
 CLOCK = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 """Stands still: stamps still order (they are a sequence), and expiries are exact."""
-TTLS = CacheTtls(products=3600, taxonomy=3600, lookups=3600, misses=60, availability=30)
+TTLS = CacheTtls(
+    products=3600, taxonomy=3600, lookups=3600, misses=60, availability=30, stale_if_error=600
+)
 
 
 @pytest.fixture

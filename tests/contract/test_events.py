@@ -17,6 +17,8 @@ from azure.core.exceptions import ClientAuthenticationError
 from azure.eventhub import EventData, EventDataBatch
 from azure.eventhub.exceptions import ConnectError
 
+from shared.adapters.breaker import circuit_breaker
+from shared.adapters.clock import ManualClock
 from shared.adapters.events_eventhub import EventHubPublisher
 from shared.adapters.events_local import LocalBus
 from shared.errors import BadRequest, ConfigurationError, Unavailable
@@ -330,3 +332,122 @@ def test_eventhub_credential_failure_is_unavailable() -> None:
         "event hub 'inventory-updates' is unavailable (ClientAuthenticationError)"
     )
     assert namespace.producers[HUB].sent == []
+
+
+# --- deadlines, the breaker and health on a namespace that breaks ------------------------
+@pytest.fixture
+def hanging() -> Iterator[tuple[FakeNamespace, threading.Event]]:
+    """A namespace that takes connections and never answers, released at teardown."""
+    namespace, release = FakeNamespace(), threading.Event()
+    namespace.set_hang(release)
+    yield namespace, release
+    release.set()
+
+
+def guarded(namespace: FakeNamespace, clock: ManualClock, **options: Any) -> EventHubPublisher:
+    """As bootstrap builds it: a breaker per hub (2 failures, 30 s) on ``clock``."""
+
+    def breaker(hub: str) -> Any:
+        return circuit_breaker(
+            f"eventhub {hub}",
+            fail_max=2,
+            reset_seconds=30,
+            clock=clock,
+            counts=lambda exc: isinstance(exc, Unavailable),
+        )
+
+    return EventHubPublisher(namespace, breakers=breaker, clock=clock, **options)
+
+
+def test_eventhub_a_hub_that_never_answers_fails_within_the_deadline(
+    hanging: tuple[FakeNamespace, threading.Event],
+) -> None:
+    """The issue's 12 s: the link open that no SDK timeout bounds. The publish is
+    Unavailable at its deadline while the hub's call is still blocked, and the next
+    publish starts on a fresh client instead of queueing behind it."""
+    namespace, _ = hanging
+    publisher = EventHubPublisher(namespace, send_timeout=0.2)
+    with pytest.raises(Unavailable) as raised:
+        publisher.publish(HUB, [envelope("a", 1)])
+    assert (raised.value.message, raised.value.details) == (
+        "event hub 'inventory-updates' did not answer within 0.2 s",
+        {"sent": 0},
+    )
+    assert namespace.producers[HUB].waiting == 1
+    with pytest.raises(Unavailable):
+        publisher.publish(HUB, [envelope("a", 1)], timeout=0.05)
+    assert namespace.created == [HUB, HUB, HUB]
+    assert namespace.producers[HUB].waiting == 2
+
+
+def test_eventhub_sends_carry_the_deadline_a_caller_gives_or_the_adapters_own() -> None:
+    namespace = FakeNamespace()
+    publisher = EventHubPublisher(namespace, send_timeout=5.0)
+    publisher.publish(HUB, [envelope("a", 1)])
+    publisher.publish(HUB, [envelope("a", 2)], timeout=0.5)
+    publisher.publish(HUB, [envelope("a", 3)], timeout=60)
+    assert namespace.producers[HUB].send_timeouts == [5.0, 0.5, 5.0]
+
+
+def test_eventhub_an_open_circuit_fails_fast_and_probes_after_its_reset() -> None:
+    namespace, clock = FakeNamespace(), ManualClock()
+    publisher = guarded(namespace, clock)
+    namespace.set_error(ConnectError("namespace unreachable"))
+    for _ in range(2):
+        with pytest.raises(Unavailable):
+            publisher.publish(HUB, [envelope("a", 1)])
+    producer = namespace.producers[HUB]
+    calls = len(producer.send_timeouts)
+    namespace.set_error(None)
+    with pytest.raises(Unavailable) as raised:
+        publisher.publish(HUB, [envelope("a", 1)])
+    assert raised.value.message == "event hub 'inventory-updates' is unavailable (circuit open)"
+    assert len(producer.send_timeouts) == calls
+    clock.advance(30)
+    publisher.publish(HUB, [envelope("a", 1)])
+    assert [b.events[0].body_as_json()["eventId"] for b in producer.sent] == ["a-000001"]
+
+
+def test_eventhub_check_probes_a_hub_nothing_was_published_to(
+    hanging: tuple[FakeNamespace, threading.Event],
+) -> None:
+    """Truthful from the start: before any publish, a namespace that never answers
+    fails the check within the probe's deadline."""
+    namespace, _ = hanging
+    publisher = EventHubPublisher(namespace, probe_timeout=0.2, probe_hubs=[HUB])
+    with pytest.raises(Unavailable) as raised:
+        publisher.check()
+    assert raised.value.message == (
+        "event hubs unavailable: inventory-updates: inventory-updates did not answer within 0.2 s"
+    )
+    assert namespace.producers[HUB].probes == 1
+
+
+def test_eventhub_check_trusts_a_recent_outcome_and_probes_again_after_it() -> None:
+    namespace, clock = FakeNamespace(), ManualClock()
+    publisher = guarded(namespace, clock, probe_hubs=[HUB, "other"])
+    assert publisher.check() == "eventhub"
+    assert (namespace.producers[HUB].probes, namespace.producers["other"].probes) == (1, 1)
+    publisher.publish(HUB, [envelope("a", 1)])
+    clock.advance(29)
+    assert publisher.check() == "eventhub"
+    assert namespace.producers[HUB].probes == 1
+    namespace.set_error(ConnectError("namespace unreachable"))
+    clock.advance(1)
+    with pytest.raises(Unavailable) as raised:
+        publisher.check()
+    assert raised.value.message == (
+        "event hubs unavailable: inventory-updates: inventory-updates is unavailable "
+        "(ConnectError); other: other is unavailable (ConnectError)"
+    )
+    probes = namespace.producers[HUB].probes
+    with pytest.raises(Unavailable):
+        publisher.publish(HUB, [envelope("a", 2)])
+    with pytest.raises(Unavailable) as raised:
+        publisher.check()
+    assert raised.value.message == (
+        "event hubs unavailable: inventory-updates: circuit open (last: event hub "
+        "'inventory-updates' is unavailable (ConnectError)); other: other is unavailable "
+        "(ConnectError)"
+    )
+    assert namespace.producers[HUB].probes == probes

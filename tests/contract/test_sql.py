@@ -64,3 +64,34 @@ def test_unreachable_server_is_unavailable_without_the_password() -> None:
     with pytest.raises(Unavailable) as info:
         db.check()
     assert "topsecret" not in str(info.value)
+
+
+def test_a_server_that_never_answers_is_unavailable_within_the_deadline() -> None:
+    """A listening socket nobody serves: the TCP connection opens (the kernel accepts
+    it) and the server's greeting never comes. Without a read deadline pymysql would
+    wait for ever; the check runs on a thread, so a hang fails this test, not the run."""
+    import socket
+    import threading
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    db = SqlDatabase(
+        f"mysql+pymysql://app:pw@127.0.0.1:{port}/x", connect_timeout=0.2, read_timeout=0.2
+    )
+    outcome: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            db.check()
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=check, daemon=True)
+    worker.start()
+    worker.join(30)
+    silent.close()
+    assert not worker.is_alive(), "the check waited past every deadline"
+    assert [type(e) for e in outcome] == [Unavailable]
+    assert str(outcome[0]) == "sql database unreachable (OperationalError)"

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import azure.functions as func
-import pytest
 import sqlalchemy as sa
 
 from shared import bootstrap
+from shared.adapters.clock import ManualClock
 from shared.bootstrap import Registry
-from shared.errors import Unavailable
 from tests.conftest import embedded_settings
 from tests.functions.confighub_helpers import FUNCTIONS, READER, create, hub, invoke
+from tests.redis_server import redis_process
 
 __all__ = ["hub"]
 
@@ -197,21 +197,36 @@ def test_large_values_stay_out_of_events(hub: Registry) -> None:
     assert second["payload"]["val"] == "y" * (64 * 1024)
 
 
-def test_cache_outage_degrades_reads_and_fails_the_consumer_for_a_retry(tmp_path: Path) -> None:
-    """With the cache unreachable a write still answers and reads come from SQL; the
-    consumer raises, so the host retries its batch until the invalidation lands."""
-    reg = Registry(embedded_settings(tmp_path, REDIS_URL="redis://127.0.0.1:1/0"))
-    with bootstrap.use_registry(reg):
-        create(profile=None, prop="catalog.size", val="20")
-        read = invoke("confighub_spring", route={"path": "omni-product/dev"}, roles=(READER,))
-        assert (read.status, read.body["propertySources"]) == (
-            200,
-            [{"name": "omni-product", "source": {"catalog.size": "20"}}],
-        )
-        (event,) = published(reg)
-        consumer = FUNCTIONS["invalidate_confighub_cache"].get_user_function()
-        with pytest.raises(Unavailable) as raised:
-            consumer([func.EventHubEvent(body=json.dumps(event).encode())])
-    assert raised.value.message == (
-        "could not invalidate the cached environments of ['omni-product']"
-    )
+def test_a_cache_outage_degrades_reads_and_serves_no_stale_environment_after_it(
+    tmp_path: Path,
+) -> None:
+    """Redis (started here) freezes with an environment cached: reads come from SQL and
+    the circuit opens; a write still answers, and the consumer takes its batch (the
+    invalidations they could not send are remembered). Thawed, Redis still holds the old
+    environment under its old generation; the first call after the breaker's reset time
+    repairs that before anything is read."""
+    clock = ManualClock(datetime(2026, 3, 3, 15, 0, tzinfo=UTC))
+    with redis_process() as server:
+        reg = Registry(embedded_settings(tmp_path, REDIS_URL=server.url, REDIS_TIMEOUT_SECONDS=0.2))
+        reg.override(clock=clock)
+
+        def read() -> dict[str, str]:
+            got = invoke("confighub_spring", route={"path": "omni-product/dev"}, roles=(READER,))
+            assert got.status == 200
+            sources: list[dict[str, Any]] = got.body["propertySources"]
+            return sources[0]["source"]  # type: ignore[no-any-return]
+
+        with bootstrap.use_registry(reg):
+            config = create(profile=None, prop="catalog.size", val="20").body
+            assert read() == {"catalog.size": "20"}
+            server.pause()
+            assert read() == {"catalog.size": "20"}  # from SQL; the circuit opens
+            update(config["configId"], 1, "30")
+            assert read() == {"catalog.size": "30"}
+            consumer = FUNCTIONS["invalidate_confighub_cache"].get_user_function()
+            consumer([func.EventHubEvent(body=json.dumps(e).encode()) for e in published(reg)])
+            server.resume()
+            assert read() == {"catalog.size": "30"}
+            clock.advance(reg.settings.cache_breaker_reset_seconds)
+            assert read() == {"catalog.size": "30"}
+            assert reg.health()["cache"] == (True, "redis")

@@ -16,6 +16,7 @@ from tests.functions.inventory_client import (
     put_node,
     put_supply,
     raw_documents,
+    service_over,
 )
 from tests.http_client import function
 
@@ -167,3 +168,83 @@ def test_a_failing_batch_raises_so_the_host_retries(stocked: Registry) -> None:
     assert published(stocked) == []
     feed(changed_docs(stocked))
     assert len(published(stocked)) == 2
+
+
+def supply_doc(reg: Registry, item: str, node: str) -> dict[str, Any]:
+    [doc] = [d for d in changed_docs(reg) if d.get("id") == f"{item}@{node}"]
+    return doc
+
+
+def test_a_replay_after_another_node_changed_carries_the_same_id(stocked: Registry) -> None:
+    """The replay reads the item again, and DC2 has moved the item version since: the
+    DC1 event still carries the id consumers saw, derived from DC1's own record."""
+    dc1 = supply_doc(stocked, "SKU1", "DC1")
+    feed([dc1])
+    [first] = published(stocked)
+    put_supply("SKU1", "DC2", 4)
+    feed([dc1])
+    [replayed] = published(stocked, 1)
+    assert (replayed["eventId"], replayed["payload"]["nodeVersion"]) == (
+        first["eventId"],
+        first["payload"]["nodeVersion"],
+    )
+    assert (first["version"], replayed["version"]) == (2, 3)
+    feed([supply_doc(stocked, "SKU1", "DC2")])
+    [dc2] = published(stocked, 2)
+    assert dc2["eventId"] != first["eventId"]
+    assert (dc2["payload"]["shipNode"], dc2["payload"]["nodeVersion"]) == ("DC2", 2)
+
+
+def test_a_crossing_re_announced_after_a_crash_carries_the_same_id(stocked: Registry) -> None:
+    """The crossing is published, then the process dies before recording the status it
+    announced; by the retry another node has changed. Same crossing, same id."""
+    feed(changed_docs(stocked))
+    put_supply("SKU1", "DC1", 2, threshold=3)
+    low = [supply_doc(stocked, "SKU1", "DC1")]
+    start = len(published(stocked))
+
+    def dies_recording_the_status(op: str, container: str, args: tuple[Any, ...]) -> None:
+        if op in {"create", "replace"} and args[0].get("docType") == "networkStatus":
+            raise RuntimeError("process died before recording the status")
+
+    with pytest.raises(RuntimeError):
+        service_over(stocked, dies_recording_the_status).feed.process(low)
+    [announced] = [e for e in published(stocked, start) if e["eventType"] != "InventoryChanged"]
+    put_supply("SKU1", "DC2", 0, threshold=5)
+    feed(low)
+    crossings = [e for e in published(stocked, start) if e["eventType"] != "InventoryChanged"]
+    assert [(e["eventType"], e["eventId"], e["version"]) for e in crossings] == [
+        ("LowStockReached", announced["eventId"], 3),
+        ("LowStockReached", announced["eventId"], 4),
+    ]
+
+
+def test_a_bus_outage_loses_no_write_and_no_event(registry: Registry) -> None:
+    """On the embedded store's own change feed: with the bus down N supply writes succeed
+    and nothing is sent; the feed's batch raises (retried, never skipped); once the
+    bus is back exactly N events arrive, the item as partition key, in feed order."""
+    put_node("DC1")
+    put_node("DC2")
+    store: Any = registry.documents()
+    since = store.read_change_feed("inventory", None, 10_000).continuation
+    bus: Any = registry.events()
+    bus.pause()
+    writes = [("SKU2", "DC1", 5), ("SKU1", "DC2", 3), ("SKU1", "DC1", 7), ("SKU3", "DC2", 1)]
+    for item, node, quantity in writes:
+        assert put_supply(item, node, quantity).status == 201  # created
+    batch = store.read_change_feed("inventory", since, 10_000).documents
+    with pytest.raises(Unavailable):
+        feed(batch)
+    assert published(registry) == []
+    bus.resume()
+    feed(batch)
+    events = published(registry)
+    assert [
+        (e["partitionKey"], e["payload"]["shipNode"], e["payload"]["available"]) for e in events
+    ] == [
+        ("SKU1", "DC1", 7),
+        ("SKU1", "DC2", 3),
+        ("SKU2", "DC1", 5),
+        ("SKU3", "DC2", 1),
+    ]
+    assert len({e["eventId"] for e in events}) == len(writes)

@@ -107,3 +107,39 @@ def test_next_query_sees_a_product_update_and_an_inventory_update(
         settled = ask(client)
         assert (settled["name"], settled["version"]) == ("Glow Lip Balm Tinted", 2)
         assert settled["variants"][0]["availability"] == {"status": "OUT_OF_STOCK", "available": 0}
+
+
+def test_product_changes_made_while_the_bus_is_down_arrive_once_it_is_back(
+    served: tuple[Registry, DevHostHandle],
+) -> None:
+    """Through the devhost's change-feed pump: N admin writes with the bus down answer
+    200 and send nothing; the pump retries the feed's batch, and once the bus is back
+    exactly N ``ProductChanged`` arrive, one per product, at the version written."""
+    reg, host = served
+    bus: Any = reg.events()
+    hub = "product-catalog-updates"
+    start = bus.end_offset(hub)
+    products = [3, 1, 4]
+    bus.pause()
+    with httpx.Client(base_url=host.base_url, timeout=BOUND) as client:
+        for n in products:
+            body = build_product(n).model_dump(
+                mode="json",
+                by_alias=True,
+                exclude={"product_id", "created_date", "modified_date", "version"},
+            )
+            put = client.put(
+                f"/products/prod-{n:06d}",
+                json={**body, "name": f"Renamed {n}"},
+                headers={"Authorization": token(CATALOG_ADMIN)},
+            )
+            assert (put.status_code, put.headers["ETag"]) == (200, '"2"')
+    with pytest.raises(TimeoutError):
+        host.drain(0.5)
+    assert bus.end_offset(hub) == start
+    bus.resume()
+    host.drain(BOUND)
+    events = [r.body for r in bus.read(hub, start, 1000)]
+    assert [(e["eventType"], e["subject"], e["version"]) for e in events] == [
+        ("ProductChanged", f"prod-{n:06d}", 2) for n in products
+    ]

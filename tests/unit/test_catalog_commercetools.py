@@ -308,3 +308,42 @@ def test_refused_credentials_never_leak_the_secret() -> None:
         client(fake).get("categories")
     assert err.value.code == "CATALOG_SOURCE_ERROR"
     assert SECRET not in repr(err.value) and SECRET not in str(err.value.details)
+
+
+class SlowClock:
+    """The deadline's clock: every request the transport answers takes 2 s of it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_retries_stay_within_one_deadline_and_each_attempt_gets_what_is_left() -> None:
+    clock = SlowClock()
+    timeouts: list[float | None] = []
+
+    def slow_503(request: httpx.Request) -> httpx.Response:  # the API; tokens come free
+        timeouts.append(request.extensions["timeout"]["read"])
+        clock.now += 2.0
+        return httpx.Response(503)
+
+    fake = FakeCommercetools(slow_503)
+    c = client(fake, timeout=3.0, attempts=5, monotonic=clock)
+    with pytest.raises(Unavailable):
+        c.get("categories")
+    assert timeouts == [3.0, 1.0]
+
+
+def test_check_says_commercetools_is_down_while_its_circuit_is_open() -> None:
+    c = client(FakeCommercetools(lambda _: httpx.Response(502)), breaker_fail_max=1)
+    assert c.check() == "commercetools"
+    with pytest.raises(Unavailable):
+        c.get("categories")
+    with pytest.raises(Unavailable) as err:
+        c.check()
+    assert err.value.message == (
+        "commercetools is unavailable (circuit open): products are served from the cache "
+        "past their lifetime"
+    )

@@ -1,7 +1,8 @@
 """The demo catalog seeder: categories, brands and ``CATALOG_SEED_PRODUCTS`` products.
 
-Idempotent: unchanged products are neither rewritten nor announced. Changed ones are
-announced with ``ProductChanged`` so the cache and other consumers follow.
+Idempotent: unchanged products, categories and brands are not rewritten. What it writes
+is announced by the products container's change feed (``shared/catalog/feed.py``), like
+every other write of the local catalog, so the seeder never publishes itself.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol, TypeVar
 
 from shared.catalog.demo.generator import build_brands, build_categories, iter_products
-from shared.catalog.service import BRANDS_CHANGED, CATEGORIES_CHANGED, CatalogService
+from shared.catalog.service import CatalogService
 from shared.catalog.sources.port import WritableCatalogSource
 from shared.settings import Settings
 
@@ -46,18 +47,13 @@ def seed_catalog_products(
     source.upsert_brands(build_brands())
     service.catalog.refresh_categories()
     service.catalog.refresh_brands()
-    service.publish_taxonomy_change(CATEGORIES_CHANGED, 1)
-    service.publish_taxonomy_change(BRANDS_CHANGED, 1)
     starts: Iterable[int] = range(1, count + 1, CHUNK)
     if progress is not None:
         starts = progress.track(starts, f"{count} products", total=(count + CHUNK - 1) // CHUNK)
     changed = 0
     for start in starts:
         products = list(iter_products(min(CHUNK, count - start + 1), start=start))
-        saved = source.upsert_products(products)
-        if saved:
-            service.publish_product_changes(saved)
-        changed += len(saved)
+        changed += len(source.upsert_products(products))
     return changed
 
 

@@ -232,6 +232,20 @@ def execute(
     return GraphQLResult(Outcome.REFUSED if _rejected(body) else Outcome.EXECUTED, body)
 
 
+def with_stale(result: GraphQLResult, product_ids: Collection[str]) -> GraphQLResult:
+    """Stale-if-error, said in the answer: the products served past their freshness
+    because the catalog source failed (GraphQL's ``extensions``, beside ``data``)."""
+    if not product_ids:
+        return result
+    extensions = dict(result.body.get("extensions") or {})
+    extensions["staleIfError"] = {
+        "products": sorted(product_ids),
+        "reason": "the catalog source is unavailable; these products are served from the "
+        "cache past their lifetime",
+    }
+    return GraphQLResult(result.outcome, {**result.body, "extensions": extensions})
+
+
 def _rejected(body: dict[str, Any]) -> bool:
     """Nothing ran: parse, validation or variable errors (they carry no path)."""
     if "data" not in body:

@@ -87,6 +87,9 @@ class RequestLoaders:
         self._delivery = delivery
         self._products: dict[str, Product | None] = {}
         self._variants: dict[str, Variant] = {}
+        self._products_failed: dict[str, Unavailable] = {}
+        self.stale_products: set[str] = set()
+        """Products this request served past their freshness (the source failed)."""
         self._stock: dict[str, StockLevel | None] = {}
         self._stock_failed: dict[str, DomainError] = {}
         self._promises: dict[DeliveryQuery, Sequence[DeliveryPromise]] = {}
@@ -95,12 +98,25 @@ class RequestLoaders:
 
     # --- products --------------------------------------------------------------------
     def products(self, product_ids: Sequence[str]) -> list[Product | None]:
-        missing = [p for p in dict.fromkeys(product_ids) if p not in self._products]
+        """``None`` for a product that does not exist; ``Unavailable`` when one could be
+        answered neither by the source nor by the cache's stale copy."""
+        missing = [
+            p
+            for p in dict.fromkeys(product_ids)
+            if p not in self._products and p not in self._products_failed
+        ]
         if missing:
-            found = self.catalog.get_products(missing)
+            read = self.catalog.read_products(missing)
             for pid in missing:
-                self._products[pid] = found.get(pid)
-            self.register(p for p in found.values())
+                if pid in read.failed and read.error is not None:
+                    self._products_failed[pid] = read.error
+                else:
+                    self._products[pid] = read.found.get(pid)
+            self.stale_products |= read.stale
+            self.register(read.found.values())
+        for pid in product_ids:
+            if pid in self._products_failed:
+                raise self._products_failed[pid]
         return [self._products[p] for p in product_ids]
 
     def register(self, products: Iterable[Product]) -> None:

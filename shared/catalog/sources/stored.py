@@ -14,10 +14,11 @@ The storefront's ``Product``, ``Category`` and ``Brand`` are views of these docu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict
 
@@ -31,7 +32,7 @@ from shared.catalog.model import (
     Variant,
 )
 from shared.ports import ContainerSpec
-from shared.stored import StoredModel
+from shared.stored import StoredModel, paths
 
 PARTITION_KEY_PATH = "/pk"
 CATEGORIES_PK = "categories"
@@ -241,3 +242,36 @@ class StoredBrand(StoredModel):
             logo_url=self.logo_url,
             version=self.version,
         )
+
+
+@dataclass(frozen=True)
+class StoredChange:
+    """One changed document of the container as its change feed delivers it: the kind,
+    the id of what changed, its version, and a product's slug."""
+
+    doc_type: str
+    entity_id: str
+    version: int
+    slug: str | None = None
+
+
+def changed_documents(documents: Iterable[Mapping[str, Any]]) -> list[StoredChange]:
+    """The products, categories and brands of a change-feed batch, in feed order; a
+    document of another kind (or one without its id or version) is left out."""
+    product, category, brand = paths(StoredProduct), paths(StoredCategory), paths(StoredBrand)
+    ids = {
+        StoredProduct.DOC_TYPE: product.product_id,
+        StoredCategory.DOC_TYPE: category.category_id,
+        StoredBrand.DOC_TYPE: brand.brand_id,
+    }
+    changes: list[StoredChange] = []
+    for doc in documents:
+        kind = doc.get(product.doc_type)
+        id_field = ids.get(kind) if isinstance(kind, str) else None
+        version = doc.get(product.version)
+        if id_field is None or not isinstance(version, int) or not doc.get(id_field):
+            continue
+        slug = doc.get(product.slug) if kind == StoredProduct.DOC_TYPE else None
+        text = None if slug is None else str(slug)
+        changes.append(StoredChange(str(kind), str(doc[id_field]), version, text))
+    return changes
