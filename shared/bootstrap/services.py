@@ -92,6 +92,7 @@ def build_inventory(reg: Parts) -> InventoryService:
         InventoryService,
         ReservationBook,
         ReservationPolicy,
+        Restocks,
         ShipNodes,
         StockChanges,
         SupplyCache,
@@ -141,6 +142,7 @@ def build_inventory(reg: Parts) -> InventoryService:
                 pending_timeout=s.inventory_pending_timeout_seconds,
             ),
         ),
+        restocks=Restocks(repo, changes, clock),
         feed=InventoryFeed(
             repo,
             nodes,
