@@ -158,14 +158,15 @@ class CatalogCache:
         self.cache.set_if_newer(key, found or "", stamp, ttl)
         return found
 
-    def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
-        """Which of ``skus`` are hazmat variants (for sourcing, via the composition root).
-        One multi-get of the SKU lookups, the source asked for each SKU the cache does not
-        know (or whose cached product no longer carries it), then product multi-gets. An
-        SKU the catalog does not know is not hazmat."""
+    def variants_by_sku(self, skus: Sequence[str]) -> dict[str, tuple[Product, Variant]]:
+        """The product and variant of each of ``skus`` the catalog knows (for sourcing's
+        hazmat flags and checkout's prices, via the composition root). One multi-get of
+        the SKU lookups, the source asked for each SKU the cache does not know (or whose
+        cached product no longer carries it), then product multi-gets. An SKU the
+        catalog does not know is left out."""
         wanted = list(dict.fromkeys(skus))
         if not wanted:
-            return frozenset()
+            return {}
         hits = self.cache.get_many([sku_key(s) for s in wanted])
         known = {s: pid for s in wanted if isinstance(pid := hits.get(sku_key(s)), str)}
         owners = {s: pid for s, pid in known.items() if pid}
@@ -176,11 +177,15 @@ class CatalogCache:
         stale = [s for s in owners if s not in variants]
         moved = {pid for s in stale if (pid := self.find_product_id_fresh(sku=s)) is not None}
         variants |= self._variants(moved)
-        return frozenset(s for s in wanted if s in variants and variants[s].hazmat)
+        return {s: variants[s] for s in wanted if s in variants}
 
-    def _variants(self, product_ids: set[str]) -> dict[str, Variant]:
+    def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
+        """Which of ``skus`` are hazmat variants; an SKU the catalog does not know is not."""
+        return frozenset(s for s, (_, v) in self.variants_by_sku(skus).items() if v.hazmat)
+
+    def _variants(self, product_ids: set[str]) -> dict[str, tuple[Product, Variant]]:
         products = self.get_products(sorted(product_ids)) if product_ids else {}
-        return {v.sku: v for p in products.values() for v in p.variants}
+        return {v.sku: (p, v) for p in products.values() for v in p.variants}
 
     # --- categories and brands -------------------------------------------------------
     def categories(self) -> list[Category]:

@@ -21,7 +21,7 @@ from shared.catalog.graphql.messages import GraphQLRequest, GraphQLResult, refus
 from shared.catalog.graphql.persisted import PersistedQueries
 from shared.catalog.graphql.resolvers_query import RequestContext
 from shared.catalog.lookups import AvailabilityLookup, DeliveryLookup
-from shared.catalog.model import Product, ProductDraft
+from shared.catalog.model import Product, ProductDraft, Variant
 from shared.catalog.sources.port import CatalogSource, WritableCatalogSource
 from shared.catalog.stamps import read_stamp
 from shared.catalog.stock import StockCache
@@ -149,6 +149,11 @@ class CatalogService:
         """The SKUs among ``skus`` whose variant is hazmat: sourcing must not trust a
         storefront's per-line flag alone (see ``CatalogCache.hazmat_skus``)."""
         return self.catalog.hazmat_skus(skus)
+
+    def variants_by_sku(self, skus: Sequence[str]) -> dict[str, tuple[Product, Variant]]:
+        """The product and variant of each known SKU among ``skus``: checkout prices a
+        cart line from it (see ``CatalogCache.variants_by_sku``)."""
+        return self.catalog.variants_by_sku(skus)
 
     # --- admin writes ----------------------------------------------------------------
     def upsert_product(
