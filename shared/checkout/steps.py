@@ -5,8 +5,9 @@
 - Choosing an option asks sourcing again (stock moves) and holds every line at the
   nodes of the option's shipments, for ``hold_seconds``; the answer shows the expiry. A
   hold that loses its race is planned again on fresh options (up to ``PLAN_ATTEMPTS``),
-  so stock left at another node still serves the same option; a line still short is a
-  409 naming it. Every later step, and every read by its shopper, extends the hold.
+  so stock left at another node still serves the same option; a line still short (or
+  one sourcing cannot deliver at all) is a 409 ``INSUFFICIENT_STOCK`` naming it. Every
+  later step, and every read by its shopper, extends the hold.
 - The card is turned into the gateway's token; only the token, brand and last four
   digits are kept.
 """
@@ -17,7 +18,7 @@ import logging
 
 from shared.checkout.cartstore import CartAnswer, CartStore, Change, Write
 from shared.checkout.model import Address, ChooseDelivery, DeliveryOption, PayWith, Shopper
-from shared.checkout.ports import Delivery, HoldOutcome, Quote, Stock
+from shared.checkout.ports import Delivery, HoldOutcome, Quote, Shortage, Stock
 from shared.checkout.rules import covers, derived_id, hold_lines
 from shared.checkout.stored import StoredCard, StoredCart, StoredCheckout, StoredHold
 from shared.checkout.views import hold_live
@@ -101,6 +102,8 @@ class CheckoutSteps:
             assert co.destination is not None
             for attempt in range(PLAN_ATTEMPTS):
                 quote = self._quote(cart, co.destination)
+                if quote.unavailable_skus:
+                    raise _short(self._missing(cart, quote.unavailable_skus))
                 option = _offered(quote, body.option_id)
                 rid = (
                     f"c{cart.cart_id[:20]}-"
@@ -176,6 +179,14 @@ class CheckoutSteps:
     def _hold(self, rid: str, cart: StoredCart, option: DeliveryOption) -> HoldOutcome:
         return self._stock.hold(
             rid, cart.enterprise_code, hold_lines(option), self._options.hold_seconds
+        )
+
+    def _missing(self, cart: StoredCart, skus: tuple[str, ...]) -> HoldOutcome:
+        """What sourcing cannot deliver, named with what the network still has."""
+        left = self._stock.available(cart.enterprise_code, list(skus))
+        asked = {line.sku: line.quantity for line in cart.lines}
+        return HoldOutcome(
+            None, tuple(Shortage(sku, asked.get(sku, 0), left.get(sku) or 0) for sku in skus)
         )
 
     def _hold_of(self, cart_id: str, shopper: Shopper) -> str | None:
