@@ -8,8 +8,9 @@ asked again, 409 ``PRICE_CHANGED``). Then:
 2. the order is written PENDING, step AUTHORIZING, with a lease (``leaseUntil``);
 3. the card is authorized (key ``<orderId>:<token>``) -> step CONFIRMING;
 4. the hold is confirmed: the inventory deduction -> step CAPTURING;
-5. the payment is captured (key ``<orderId>:capture``) -> status PLACED;
-6. the cart is closed (ORDERED). ``OrderPlaced`` is published by the change feed.
+5. the payment is captured (key ``<orderId>:capture``), the cart closed (ORDERED)
+   -> status PLACED, the last write: until it, the order is PENDING and the repair
+   timer finds it. ``OrderPlaced`` is published by the change feed.
 
 Every step is idempotent, so whoever resumes an order (a repeat of the request, the
 repair timer once the lease has run out) simply runs the steps left from the one
@@ -144,9 +145,7 @@ class OrderPlacement:
             if claimed is None:
                 raise _in_progress(found.model.order_id)
             found = claimed
-        placed = self._advance(found)
-        self._close_cart(placed.model)
-        return placed
+        return self._advance(found)
 
     def _advance(self, found: Stored[StoredOrder]) -> Stored[StoredOrder]:
         while found.model.status is OrderStatus.PENDING:
@@ -184,6 +183,7 @@ class OrderPlacement:
                 self._payments.capture(
                     f"{order.order_id}:capture", pay.authorization_id, pay.amount.amount
                 )
+                self._settle_cart(order, close=True)
                 found = self._step(
                     found,
                     status=OrderStatus.PLACED,
