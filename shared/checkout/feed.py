@@ -6,7 +6,7 @@ cancelled before the feed saw it placed gets both, in order). Each event goes to
 order hub with the order id as partition key, its id derived from (type, order) and its
 version fixed by type (placed 1, cancelled 2): a replayed batch publishes the very same
 events, which consumers drop. Publishing comes first, then the order records what was
-published (``events.<type>``, once, with no new version); a crash in between publishes
+published (``events.<type>``, once; the order shows it); a crash in between publishes
 again, never loses one. The payload carries no address or card.
 """
 

@@ -318,4 +318,6 @@ class Order(CheckoutModel):
     created_at: datetime
     placed_at: datetime | None = None
     cancelled_at: datetime | None = None
+    events: tuple[str, ...] = ()
+    """The order events published for it so far (``OrderPlaced``, ``OrderCancelled``)."""
     version: int

@@ -134,13 +134,13 @@ class CheckoutRepository:
         return self._orders.query(query)
 
     def mark_published(self, order_id: str, event_type: str, event: PublishedEvent) -> bool:
-        """Record a published event once (no version: nothing the shopper sees changed);
+        """Record a published event once (the order shows it, so a new version);
         ``False`` when it was recorded already."""
         slot = ORDER.events / event_type
         found = self._orders.try_patch(
             order_id,
             order_id,
-            [PatchOp("set", slot, to_json(event))],
+            [PatchOp("set", slot, to_json(event)), PatchOp("incr", ORDER.version, 1)],
             condition=(Filter(slot, "defined", False),),
         )
         return found is not None

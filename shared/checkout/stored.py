@@ -163,6 +163,7 @@ class StoredOrder(StoredModel):
             created_at=self.created_at,
             placed_at=self.placed_at,
             cancelled_at=self.cancelled_at,
+            events=tuple(sorted(self.events, key=lambda t: (self.events[t].published_at, t))),
             version=self.version,
         )
 

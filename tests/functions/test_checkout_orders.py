@@ -231,6 +231,8 @@ def test_the_feed_publishes_order_placed_once_keyed_by_the_order(
     assert "Fifth Avenue" not in str(event.body) and "tok_" not in str(event.body)
     (doc,) = raw(registry, "orders")
     assert doc["events"]["OrderPlaced"]["eventId"] == event.body["eventId"]
+    shown = alice.order(oid)
+    assert (shown.json["events"], shown.headers["ETag"]) == (["OrderPlaced"], '"5"')
     feed_orders(registry)
     assert len(published(registry, start)) == 1
     uuid.UUID(event.body["eventId"])
