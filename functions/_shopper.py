@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from functions._http import Call, Reply, authenticate
 from shared.checkout.model import (
@@ -20,10 +20,11 @@ from shared.checkout.model import (
     Shopper,
     ShopperKind,
 )
-from shared.checkout.rules import fingerprint
-from shared.checkout.service import CartAnswer, Write
 from shared.errors import BadRequest, Unauthorized
 from shared.security import CUSTOMER, ORDER_ADMIN, require_any_role
+
+if TYPE_CHECKING:
+    from shared.checkout.service import CartAnswer, Write
 
 VISITOR_HEADER = "X-Visitor-Id"
 KEY_HEADER = "Idempotency-Key"
@@ -86,6 +87,10 @@ def order_caller(call: Call[Any, Any, Any]) -> OrderCaller:
 def write(call: Call[Any, Any, Any], operation: str, *request: Any) -> Write:
     """The request's ``Idempotency-Key`` (required: a double click must add once) and
     its fingerprint."""
+    # Imported on first use: the checkout service is not part of a cold start.
+    from shared.checkout.rules import fingerprint
+    from shared.checkout.service import Write
+
     key = call.header(KEY_HEADER)
     if key is None:
         raise BadRequest(

@@ -4,14 +4,18 @@ an optional ``If-Match``; another shopper's cart is a 404."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions._http import Call, Reply, endpoint
 from functions._shopper import cart_reply, customer, shopper, visitor, write
 from shared import bootstrap
 from shared.checkout.model import AddLine, Id, SetQuantity, Sku
-from shared.checkout.service import Carts
 from shared.wire import RequestModel
+
+if TYPE_CHECKING:
+    from shared.checkout.service import Carts
 
 bp = func.Blueprint()
 ANONYMOUS = func.AuthLevel.ANONYMOUS

@@ -3,6 +3,8 @@ listed for a customer; cancelled before shipment (stock back, payment refunded).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions._http import Call, Reply, endpoint
@@ -10,8 +12,10 @@ from functions._shopper import customer, order_caller
 from functions.checkout_carts import ANONYMOUS
 from shared import bootstrap
 from shared.checkout.model import Id
-from shared.checkout.service import Orders
 from shared.wire import RequestModel
+
+if TYPE_CHECKING:
+    from shared.checkout.service import Orders
 
 bp = func.Blueprint()
 

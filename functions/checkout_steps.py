@@ -4,6 +4,8 @@ checkout's id: a repeat answers the same order, marked replayed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions._http import Call, Reply, endpoint
@@ -11,7 +13,9 @@ from functions._shopper import cart_reply, shopper, write
 from functions.checkout_carts import ANONYMOUS, CartRoute
 from shared import bootstrap
 from shared.checkout.model import AddressInput, ChooseDelivery, PayWith
-from shared.checkout.service import CheckoutService
+
+if TYPE_CHECKING:
+    from shared.checkout.service import CheckoutService
 
 bp = func.Blueprint()
 

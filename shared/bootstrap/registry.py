@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from shared.bootstrap import services
 from shared.errors import ConfigurationError, DomainError
-from shared.payments import PaymentGateway
 from shared.ports import Cache, Clock, DocumentStore, EventPublisher, TokenVerifier
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from shared.checkout.service import CheckoutService
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
+    from shared.payments import PaymentGateway
     from shared.settings import Settings
     from shared.sourcing.service import SourcingService
 

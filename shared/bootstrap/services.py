@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from shared.errors import ConfigurationError
-from shared.payments import PaymentGateway
 from shared.ports import Cache, Clock, DocumentStore, EventPublisher
 
 if TYPE_CHECKING:
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
     from shared.checkout.service import CheckoutService
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
+    from shared.payments import PaymentGateway
     from shared.settings import Settings
     from shared.sourcing.service import SourcingService
 
