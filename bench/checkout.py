@@ -23,15 +23,9 @@ from pathlib import Path
 
 from shared import bootstrap
 from shared.bootstrap import Registry
-from shared.checkout.model import (
-    AddLine,
-    AddressInput,
-    CardInput,
-    ChooseDelivery,
-    PayWith,
-    ShopperKind,
-)
 from shared.checkout.model import Shopper as ShopperModel
+from shared.checkout.model import ShopperKind
+from shared.checkout.requests import AddLine, AddressInput, CardInput, ChooseDelivery, PayWith
 from shared.checkout.service import CheckoutService, Write
 from shared.inventory.model import SupplySpec
 from tests.conftest import embedded_settings

@@ -11,7 +11,8 @@ import azure.functions as func
 from functions._http import Call, Reply, endpoint
 from functions._shopper import cart_reply, customer, shopper, visitor, write
 from shared import bootstrap
-from shared.checkout.model import AddLine, Id, SetQuantity, Sku
+from shared.checkout.model import Id, Sku
+from shared.checkout.requests import AddLine, SetQuantity
 from shared.wire import RequestModel
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from functions._http import Call, Reply, endpoint
 from functions._shopper import cart_reply, shopper, write
 from functions.checkout_carts import ANONYMOUS, CartRoute
 from shared import bootstrap
-from shared.checkout.model import AddressInput, ChooseDelivery, PayWith
+from shared.checkout.requests import AddressInput, ChooseDelivery, PayWith
 
 if TYPE_CHECKING:
     from shared.checkout.service import CheckoutService

@@ -11,17 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from shared.checkout.cartstore import CartAnswer, CartStore, Change, Write
-from shared.checkout.model import (
-    MAX_LINES,
-    MAX_QUANTITY,
-    AddLine,
-    CartLine,
-    CartStatus,
-    CartView,
-    SetQuantity,
-    Shopper,
-)
+from shared.checkout.model import MAX_LINES, MAX_QUANTITY, CartLine, CartStatus, CartView, Shopper
 from shared.checkout.ports import Catalog, CatalogItem, Stock
+from shared.checkout.requests import AddLine, SetQuantity
 from shared.checkout.rules import (
     derived_id,
     fingerprint,

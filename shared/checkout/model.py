@@ -4,7 +4,7 @@ them and the answers clients read.
 Money is ``Decimal`` end to end (never float) and travels as a string with two places,
 as the catalog's prices do. Every model is frozen, snake_case in Python and camelCase on
 the wire; what only the store keeps (owners, idempotency keys, tokens, leases) is in
-``shared.checkout.stored``.
+``shared.checkout.stored``, and what clients send in ``shared.checkout.requests``.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
-    ConfigDict,
     Field,
-    SecretStr,
     StringConstraints,
     field_serializer,
-    field_validator,
 )
 
-from shared.wire import RequestModel, WireModel
+from shared.wire import WireModel
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 """The inventory's item ids: a SKU is a stock item."""
@@ -106,12 +103,6 @@ class Address(CheckoutModel):
     state: str = Field(min_length=2, max_length=32)
     postal_code: str = Field(pattern=r"^[0-9]{5}(-[0-9]{4})?$")
     country: str = Field("US", pattern=r"^US$")
-
-
-class AddressInput(Address):
-    """The destination step's body: checked strictly."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class Shipment(CheckoutModel):
@@ -215,49 +206,6 @@ class CartView(CheckoutModel):
     version: int
     created_at: datetime
     updated_at: datetime
-
-
-# --- requests --------------------------------------------------------------------------
-class AddLine(RequestModel):
-    sku: Sku
-    quantity: Quantity
-
-
-class SetQuantity(RequestModel):
-    quantity: Quantity
-
-
-class ChooseDelivery(RequestModel):
-    option_id: str = Field(min_length=1, max_length=140)
-
-
-class CardInput(RequestModel):
-    """A card as typed. Number and code are secrets: never echoed, logged or stored."""
-
-    number: SecretStr
-    exp_month: int = Field(ge=1, le=12)
-    exp_year: int = Field(ge=2000, le=2100)
-    cvc: SecretStr
-
-    @field_validator("number")
-    @classmethod
-    def _digits(cls, v: SecretStr) -> SecretStr:
-        digits = "".join(v.get_secret_value().split())
-        if not digits.isdigit() or not 12 <= len(digits) <= 19:
-            raise ValueError("a card number is 12 to 19 digits")
-        return v
-
-    @field_validator("cvc")
-    @classmethod
-    def _code(cls, v: SecretStr) -> SecretStr:
-        code = v.get_secret_value()
-        if not code.isdigit() or len(code) not in (3, 4):
-            raise ValueError("a security code is 3 or 4 digits")
-        return v
-
-
-class PayWith(RequestModel):
-    card: CardInput
 
 
 # --- orders ----------------------------------------------------------------------------

@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 
 from shared.checkout.cartstore import CartAnswer, CartStore, Change, Write
-from shared.checkout.model import Address, ChooseDelivery, DeliveryOption, PayWith, Shopper
+from shared.checkout.model import Address, DeliveryOption, Shopper
 from shared.checkout.ports import Delivery, HoldOutcome, Quote, Shortage, Stock
+from shared.checkout.requests import ChooseDelivery, PayWith
 from shared.checkout.rules import covers, derived_id, hold_lines
 from shared.checkout.stored import StoredCard, StoredCart, StoredCheckout, StoredHold
 from shared.checkout.views import hold_live

@@ -1,6 +1,6 @@
 """Carts through their HTTP triggers: every write answers the whole cart with its version,
 each write is idempotent by its key, If-Match guards it, another shopper's cart does not
-exist for you, and bad input is a 4xx with the envelope."""
+exist for you (test_checkout_identity.py), and bad input is a 4xx with the envelope."""
 
 from __future__ import annotations
 
@@ -9,25 +9,18 @@ from typing import Any
 import pytest
 
 from shared.adapters.clock import ManualClock
-from shared.adapters.tokens import mint_local_token
 from shared.bootstrap import Registry
-from shared.checkout.model import AddLine, ShopperKind
 from shared.checkout.model import Shopper as ShopperModel
+from shared.checkout.model import ShopperKind
+from shared.checkout.requests import AddLine
 from shared.checkout.service import Write
-from tests.conftest import TEST_SIGNING_KEY
 from tests.counting import Call
 from tests.functions.checkout_client import (
-    ALICE,
-    BOB,
     GLOSS,
     NUDE,
-    OTHER_VISITOR,
     RED,
-    STOCKIST,
     VISITOR,
-    Shopper,
     checkout_over,
-    customer,
     open_shop,
     raw,
     set_price,
@@ -137,41 +130,6 @@ def test_a_stale_if_match_is_412_and_a_current_one_writes(shop: ManualClock) -> 
 
 
 @pytest.mark.parametrize(
-    ("other", "expected"),
-    [
-        (Shopper(visitor=OTHER_VISITOR), 404),
-        (Shopper(visitor=None, token=ALICE), 404),
-    ],
-    ids=["another-visitor", "a-customer"],
-)
-def test_another_shoppers_cart_does_not_exist_for_you(
-    shop: ManualClock, other: Shopper, expected: int
-) -> None:
-    me = visitor()
-    cart = me.new_cart()
-    me.add(cart, RED, 1)
-    for resp in (other.cart(cart), other.add(cart, RED, 1), other.remove(cart, RED)):
-        assert (resp.status, resp.code) == (expected, "CART_NOT_FOUND")
-    missing = me.cart("0" * 32)
-    assert (missing.status, missing.json["error"]["message"]) == (
-        404,
-        f"cart {'0' * 32!r} does not exist",
-    )
-    assert lines(me.cart(cart)) == [(RED, 1, "24.00")]
-
-
-def test_customers_see_only_their_own_carts(shop: ManualClock) -> None:
-    alice, bob = customer(ALICE), customer(BOB)
-    cart = alice.new_cart()
-    alice.add(cart, GLOSS, 2)
-    assert (bob.cart(cart).status, alice.cart(cart).json["owner"]) == (404, "CUSTOMER")
-    current = alice.send("get_current_cart", "GET", "carts/current", key=False)
-    assert (current.status, current.json["cartId"]) == (200, cart)
-    none = bob.send("get_current_cart", "GET", "carts/current", key=False)
-    assert (none.status, none.code) == (404, "CART_NOT_FOUND")
-
-
-@pytest.mark.parametrize(
     ("body", "status", "code"),
     [
         ({"sku": RED, "quantity": 0}, 400, "VALIDATION_FAILED"),
@@ -225,48 +183,6 @@ def test_a_discontinued_product_cannot_be_added(shop: ManualClock, registry: Reg
     me = visitor()
     resp = me.add(me.new_cart(), GLOSS, 1)
     assert (resp.status, resp.code) == (422, "NOT_SOLD")
-
-
-@pytest.mark.parametrize(
-    ("headers", "status", "code"),
-    [
-        ({}, 401, "SHOPPER_REQUIRED"),
-        ({"X-Visitor-Id": "short"}, 400, "INVALID_VISITOR_ID"),
-        ({"X-Visitor-Id": "x" * 21}, 400, "INVALID_VISITOR_ID"),
-        ({"X-Visitor-Id": "not/plain" + "x" * 20}, 400, "INVALID_VISITOR_ID"),
-        ({"Authorization": "Bearer nope"}, 401, "UNAUTHORIZED"),
-        ({"Authorization": f"Bearer {STOCKIST}"}, 403, "FORBIDDEN"),
-    ],
-    ids=["nobody", "short-visitor", "21-chars", "not-plain", "bad-token", "wrong-role"],
-)
-def test_who_is_shopping_is_checked(
-    shop: ManualClock, headers: dict[str, str], status: int, code: str
-) -> None:
-    nobody = Shopper(visitor=None)
-    resp = nobody.create(headers=headers)
-    assert (resp.status, resp.code) == (status, code)
-
-
-@pytest.mark.parametrize(
-    ("key", "code"),
-    [(None, "IDEMPOTENCY_KEY_REQUIRED"), ("has space", "INVALID_IDEMPOTENCY_KEY")],
-    ids=["missing", "malformed"],
-)
-def test_a_write_needs_a_well_formed_key(shop: ManualClock, key: str | None, code: str) -> None:
-    me = visitor()
-    cart = me.new_cart()
-    headers = {"X-Visitor-Id": VISITOR} | ({"Idempotency-Key": key} if key else {})
-    from tests.http_client import call
-
-    resp = call(
-        "add_cart_line",
-        "POST",
-        f"carts/{cart}/lines",
-        body={"sku": RED, "quantity": 1},
-        route={"cartId": cart},
-        headers=headers,
-    )
-    assert (resp.status, resp.code) == (400, code)
 
 
 def test_changing_or_removing_a_missing_line_is_404(shop: ManualClock) -> None:
@@ -348,72 +264,6 @@ def test_an_abandoned_cart_expires_by_its_own_ttl(shop: ManualClock, registry: R
     (doc,) = raw(registry, "carts")
     assert (doc["ttl"], doc["owner"]["kind"]) == (2_592_000, "VISITOR")
     assert VISITOR not in str(doc)
-
-
-def test_sign_in_merges_the_anonymous_cart_into_the_customers(
-    shop: ManualClock, registry: Registry
-) -> None:
-    anon, alice = visitor(), customer(ALICE)
-    mine = alice.new_cart()
-    alice.add(mine, NUDE, 3)
-    alice.add(mine, GLOSS, 1)
-    cart = anon.new_cart()
-    anon.add(cart, NUDE, 2)
-    anon.add(cart, RED, 1)
-    signed_in = customer(ALICE, visitor_id=VISITOR)
-    merged = signed_in.send("merge_cart", "POST", f"carts/{cart}/merge", route={"cartId": cart})
-    assert (merged.status, merged.json.get("cartId")) == (200, mine), merged.json
-    assert lines(merged) == [(NUDE, 4, "18.50"), (GLOSS, 1, "12.00"), (RED, 1, "24.00")]
-    again = signed_in.send("merge_cart", "POST", f"carts/{cart}/merge", route={"cartId": cart})
-    assert (again.headers["Idempotent-Replayed"], lines(again)) == ("true", lines(merged))
-    closed = anon.cart(cart).json
-    assert (closed["status"], closed["mergedInto"]) == ("MERGED", mine)
-    refused = anon.add(cart, RED, 1)
-    assert (refused.status, refused.code) == (409, "CART_CLOSED")
-
-
-def test_merge_caps_at_availability_and_makes_a_customer_cart(shop: ManualClock) -> None:
-    anon = visitor()
-    cart = anon.new_cart()
-    anon.add(cart, NUDE, 4)
-    signed_in = customer(BOB, visitor_id=VISITOR)
-    merged = signed_in.send("merge_cart", "POST", f"carts/{cart}/merge", route={"cartId": cart})
-    assert (merged.status, merged.json["owner"], lines(merged)) == (
-        200,
-        "CUSTOMER",
-        [(NUDE, 4, "18.50")],
-    )
-    other = visitor(OTHER_VISITOR)
-    second = other.new_cart()
-    other.add(second, NUDE, 3)
-    bob = customer(BOB, visitor_id=OTHER_VISITOR)
-    capped = bob.send("merge_cart", "POST", f"carts/{second}/merge", route={"cartId": second})
-    assert (capped.json["cartId"], lines(capped)) == (merged.json["cartId"], [(NUDE, 4, "18.50")])
-
-
-@pytest.mark.parametrize(
-    ("who", "status", "code"),
-    [
-        (Shopper(visitor=VISITOR), 401, "UNAUTHORIZED"),
-        (Shopper(visitor=OTHER_VISITOR, token=ALICE), 404, "CART_NOT_FOUND"),
-        (
-            Shopper(
-                visitor=VISITOR,
-                token=mint_local_token(TEST_SIGNING_KEY, subject="x", roles=["Order.Admin"]),
-            ),
-            403,
-            "FORBIDDEN",
-        ),
-    ],
-    ids=["no-token", "someone-elses-cart", "not-a-customer"],
-)
-def test_merge_needs_the_customer_and_the_carts_visitor(
-    shop: ManualClock, who: Shopper, status: int, code: str
-) -> None:
-    anon = visitor()
-    cart = anon.new_cart()
-    resp = who.send("merge_cart", "POST", f"carts/{cart}/merge", route={"cartId": cart})
-    assert (resp.status, resp.code) == (status, code)
 
 
 def _spec(quantity: int) -> Any:

@@ -1,6 +1,6 @@
 """Checkout's steps on a cart through their triggers: the destination and its options
 from sourcing, the choice and its stock hold (expiry shown, extended while the shopper
-is active, never silently lost), and the card (kept as a token and its last digits)."""
+is active, never silently lost). The card: test_checkout_payment.py."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 
 from shared.adapters.clock import ManualClock
 from shared.bootstrap import Registry
-from shared.checkout.model import ChooseDelivery, ShopperKind
 from shared.checkout.model import Shopper as ShopperModel
+from shared.checkout.model import ShopperKind
+from shared.checkout.requests import ChooseDelivery
 from shared.checkout.service import Write
 from shared.inventory.model import (
     Location,
@@ -299,57 +300,6 @@ def test_a_hold_that_loses_its_race_is_planned_again_at_another_node(
     shipments = answer.cart.checkout.choice.shipments
     assert [(s.ship_node, s.quantities) for s in shipments] == [("DC-PA", {NUDE: 3})]
     assert (on_hand(registry, NUDE, "DC-NJ"), on_hand(registry, NUDE, "DC-PA")) == ((4, 4), (5, 3))
-
-
-def test_the_card_is_kept_as_a_token_and_its_last_digits(
-    shop: ManualClock, registry: Registry
-) -> None:
-    me = visitor()
-    cart = started(me)
-    me.delivery(cart)
-    resp = me.pay(cart)
-    co = resp.json["checkout"]
-    assert (co["payment"], co["ready"]) == (
-        {"brand": "visa", "last4": "4242", "expMonth": 12, "expYear": 2030},
-        True,
-    )
-    (doc,) = raw(registry, "carts")
-    assert "4242424242424242" not in str(doc) and "4242 4242 4242 4242" not in str(doc)
-    assert doc["checkout"]["payment"]["token"].startswith("tok_sandbox_")
-
-
-@pytest.mark.parametrize(
-    ("card", "status", "code"),
-    [
-        ({"number": "4111111111111111"}, 422, "UNKNOWN_TEST_CARD"),
-        ({"expYear": 2025}, 422, "INVALID_EXPIRY"),
-        ({"number": "4242-4242"}, 400, "VALIDATION_FAILED"),
-        ({"cvc": "12"}, 400, "VALIDATION_FAILED"),
-        ({"expMonth": 13}, 400, "VALIDATION_FAILED"),
-    ],
-    ids=["not-a-test-card", "expired", "not-digits", "short-cvc", "month-13"],
-)
-def test_a_card_the_gateway_will_not_take_is_refused(
-    shop: ManualClock, card: dict[str, Any], status: int, code: str
-) -> None:
-    me = visitor()
-    cart = started(me)
-    body = {
-        "card": {"number": "4242424242424242", "expMonth": 12, "expYear": 2030, "cvc": "123"} | card
-    }
-    resp = me.send(
-        "set_payment", "PUT", f"carts/{cart}/checkout/payment", body=body, route={"cartId": cart}
-    )
-    assert (resp.status, resp.code) == (status, code)
-    assert "4111111111111111" not in str(resp.json)
-
-
-def test_payment_needs_a_started_checkout(shop: ManualClock) -> None:
-    me = visitor()
-    cart = me.new_cart()
-    me.add(cart, RED, 1)
-    resp = me.pay(cart)
-    assert (resp.status, resp.code) == (409, "CHECKOUT_NOT_STARTED")
 
 
 def _reservation(registry: Registry) -> str:
