@@ -66,10 +66,19 @@ def test_a_shopper_buys_a_lipstick_end_to_end(system: LiveSystem) -> None:
     cart = http.post("/carts", headers=anonymous | key("create"))
     assert cart.status_code == 201, cart.text
     cart_id = cart.json()["cartId"]
-    added = http.post(
-        f"/carts/{cart_id}/lines", json={"sku": sku, "quantity": 2}, headers=anonymous | key("add")
+    for _ in range(2):  # a double click adds once
+        clicked = http.post(
+            f"/carts/{cart_id}/lines",
+            json={"sku": sku, "quantity": 1},
+            headers=anonymous | key("add"),
+        )
+    assert (clicked.status_code, clicked.headers["idempotent-replayed"]) == (200, "true")
+    added = http.patch(
+        f"/carts/{cart_id}/lines/{sku}",
+        json={"quantity": 2},
+        headers=anonymous | key("more") | {"If-Match": clicked.headers["etag"]},
     )
-    assert (added.status_code, added.headers["etag"]) == (200, '"2"'), added.text
+    assert (added.status_code, added.headers["etag"]) == (200, '"3"'), added.text
     line = added.json()["lines"][0]
     assert (line["sku"], line["quantity"], line["unitPrice"]["amount"], line["warnings"]) == (
         sku,
