@@ -12,12 +12,21 @@ import pytest
 from shared.adapters.clock import ManualClock
 from shared.adapters.payments_sandbox import SandboxGateway
 from shared.bootstrap import Registry
+from shared.checkout.model import Shopper as ShopperModel
+from shared.checkout.model import ShopperKind
+from shared.checkout.requests import ChooseDelivery
+from shared.checkout.service import Write
+from shared.errors import Conflict
+from tests.counting import Call
 from tests.functions.checkout_client import (
     DECLINED,
+    NEXT_DAY,
     NO_FUNDS,
     NUDE,
     RED,
     TIMES_OUT,
+    VISITOR,
+    checkout_over,
     on_hand,
     open_shop,
     raw,
@@ -270,3 +279,39 @@ def test_two_shoppers_and_the_last_unit_make_exactly_one_order(registry: Registr
     assert second.pay(carts[1]).status == 200
     assert (second.place(carts[1]).code, len(raw(registry, "orders"))) == ("CHECKOUT_INCOMPLETE", 1)
     assert on_hand(registry, RED) == (0, 0)
+
+
+def test_two_shoppers_at_once_the_one_whose_hold_lands_second_is_told_which_line(
+    registry: Registry,
+) -> None:
+    """The second shopper's hold lands between the first's options and the first's hold:
+    the first is the one refused, by name, and only the second places an order."""
+    open_shop(registry, {RED: 1})
+    first, second = visitor(), visitor("visitor-second-shopper-000000")
+    carts = [first.new_cart(), second.new_cart()]
+    for me, cart in zip((first, second), carts, strict=True):
+        me.add(cart, RED, 1)
+        me.destination(cart)
+    overtaken = False
+
+    def overtake(c: Call) -> None:
+        nonlocal overtaken
+        if c.target == "reservations" and c.method == "create" and not overtaken:
+            overtaken = True
+            assert second.delivery(carts[1]).status == 200
+
+    service, _ = checkout_over(registry, overtake)
+    with pytest.raises(Conflict) as err:
+        service.steps.choose_delivery(
+            carts[0],
+            ShopperModel(kind=ShopperKind.VISITOR, id=VISITOR),
+            ChooseDelivery(option_id=NEXT_DAY),
+            write=Write(key="w", fingerprint="f"),
+        )
+    assert (err.value.code, err.value.details) == (
+        "INSUFFICIENT_STOCK",
+        {"lines": [{"sku": RED, "requested": 1, "available": 0}]},
+    )
+    second.pay(carts[1])
+    assert second.place(carts[1]).status == 201
+    assert (len(raw(registry, "orders")), on_hand(registry, RED)) == (1, (0, 0))
