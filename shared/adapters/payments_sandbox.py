@@ -162,6 +162,11 @@ class SandboxGateway:
             )
         return answer
 
+    def authorization_ids(self) -> list[str]:
+        """Every authorization made, oldest first: what a sandbox dashboard lists (tests)."""
+        with self._lock:
+            return list(self._authorizations)
+
     def state(self, authorization_id: str) -> tuple[str, Decimal, Decimal]:
         """``(state, captured, refunded)``: what a sandbox dashboard shows (tests)."""
         with self._lock:

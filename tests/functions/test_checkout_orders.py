@@ -62,7 +62,7 @@ def published(reg: Registry, start: int = 0) -> list[Any]:
 def refunds(reg: Registry) -> list[tuple[str, Decimal, Decimal]]:
     sandbox = reg.payments()
     assert isinstance(sandbox, SandboxGateway)
-    return [sandbox.state(a) for a in sandbox._authorizations]
+    return [sandbox.state(a) for a in sandbox.authorization_ids()]
 
 
 @pytest.mark.parametrize(

@@ -179,7 +179,7 @@ def test_a_gateway_timeout_is_503_and_a_retry_places_the_order_once(
     assert me.orders().status == 401
     placed = me.place(cart)
     assert (placed.status, placed.json["status"]) == (201, "PLACED")
-    assert len(gateway(registry)._authorizations) == 1
+    assert len(gateway(registry).authorization_ids()) == 1
     assert on_hand(registry, RED) == (8, 0)
 
 

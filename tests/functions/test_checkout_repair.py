@@ -102,7 +102,7 @@ def test_a_crash_at_each_step_is_finished_by_the_repair_timer_exactly_once(
     )
     assert (on_hand(registry, RED), on_hand(registry, NUDE)) == ((8, 0), (3, 0))
     sandbox = gateway(registry)
-    assert [sandbox.state(a) for a in sandbox._authorizations] == [
+    assert [sandbox.state(a) for a in sandbox.authorization_ids()] == [
         ("CAPTURED", Decimal("66.50"), Decimal(0))
     ]
     assert (me.cart(cart).json["status"], me.place(cart).headers["Idempotent-Replayed"]) == (
@@ -130,7 +130,7 @@ def test_a_crashed_placement_whose_hold_expired_is_undone_by_the_repair(
     repair()
     assert raw(registry, "orders") == []
     sandbox = gateway(registry)
-    assert [sandbox.state(a)[0] for a in sandbox._authorizations] == ["VOIDED"]
+    assert [sandbox.state(a)[0] for a in sandbox.authorization_ids()] == ["VOIDED"]
     assert on_hand(registry, RED) == (10, 0)
     read = me.cart(cart).json
     assert (read["status"], read["checkout"]["hold"]["status"]) == ("OPEN", "EXPIRED")
