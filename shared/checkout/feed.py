@@ -22,15 +22,14 @@ from pydantic import ValidationError
 from shared.checkout.model import OrderStatus, ShopperKind
 from shared.checkout.repository import CheckoutRepository
 from shared.checkout.rules import event_id
-from shared.checkout.stored import PublishedEvent, StoredOrder
+from shared.checkout.stored import ORDER_EVENTS, PublishedEvent, StoredOrder
 from shared.events import EventEnvelope
 from shared.ports import SYSTEM_FIELDS, Clock, EventPublisher
 
 log = logging.getLogger("shared.checkout")
 
-ORDER_PLACED = "OrderPlaced"
-ORDER_CANCELLED = "OrderCancelled"
-VERSIONS = {ORDER_PLACED: 1, ORDER_CANCELLED: 2}
+ORDER_PLACED, ORDER_CANCELLED = ORDER_EVENTS
+VERSIONS = {event_type: n for n, event_type in enumerate(ORDER_EVENTS, start=1)}
 
 
 @dataclass(frozen=True)

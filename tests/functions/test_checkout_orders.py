@@ -276,6 +276,7 @@ def test_an_order_cancelled_before_the_feed_saw_it_gets_both_events_in_order(
     ]
     assert events[1].body["payload"]["cancelledAt"] == "2026-03-03T15:00:10+00:00"
     assert events[0].body["payload"]["cancelledAt"] is None
+    assert me.order(order["orderId"]).json["events"] == ["OrderPlaced", "OrderCancelled"]
 
 
 def test_a_pending_order_publishes_nothing(shop: ManualClock, registry: Registry) -> None:
