@@ -17,6 +17,7 @@ from shared.checkout.requests import AddLine, SetQuantity
 from shared.checkout.rules import (
     derived_id,
     fingerprint,
+    hold_lines,
     merged,
     owner_of,
     remember,
@@ -25,6 +26,7 @@ from shared.checkout.rules import (
     without,
 )
 from shared.checkout.stored import StoredCart
+from shared.checkout.views import hold_live
 from shared.errors import Conflict, NotFound, RuleViolation
 from shared.ports import Clock
 from shared.preconditions import IfMatch
@@ -96,7 +98,7 @@ class Carts:
             if have is None and len(cart.lines) >= MAX_LINES:
                 raise RuleViolation(f"a cart holds at most {MAX_LINES} lines", code="CART_FULL")
             _within_limit(body.sku, total)
-            _enough(body.sku, total, available)
+            _enough(body.sku, total, self._plus_held(cart, body.sku, available))
             return relined(cart, with_added(cart.lines, item, body.quantity))
 
         return self._write(cart_id, shopper, write, if_match, change)
@@ -116,7 +118,7 @@ class Carts:
         def change(cart: StoredCart) -> StoredCart:
             line = _line(cart, sku)
             if body.quantity > line.quantity:
-                _enough(sku, body.quantity, available)
+                _enough(sku, body.quantity, self._plus_held(cart, sku, available))
             return relined(cart, with_quantity(cart.lines, sku, body.quantity))
 
         return self._write(cart_id, shopper, write, if_match, change)
@@ -156,7 +158,8 @@ class Carts:
             else self.create(customer, f"merge:{anonymous_id}").cart.cart_id
         )
         skus = [line.sku for line in source.lines]
-        available = self._stock.available(source.enterprise_code, skus) if skus else {}
+        found = self._stock.available(source.enterprise_code, skus) if skus else {}
+        available = {sku: self._plus_held(source, sku, units) for sku, units in found.items()}
 
         def change(cart: StoredCart) -> StoredCart:
             if anonymous_id in cart.merged_from:
@@ -168,6 +171,16 @@ class Carts:
         answer = self._write(target_id, customer, write, None, change)
         self._close_merged(anonymous_id, visitor, target_id)
         return answer
+
+    def _plus_held(self, cart: StoredCart, sku: str, available: int | None) -> int | None:
+        """What the network can promise this cart: its own live hold's units count, as
+        the write that changes the lines gives them back."""
+        co = cart.checkout
+        if available is None or co is None or co.choice is None:
+            return available
+        if not hold_live(co.hold, self._clock.time()):
+            return available
+        return available + sum(h.quantity for h in hold_lines(co.choice) if h.sku == sku)
 
     def _close_merged(self, cart_id: str, visitor: Shopper, into: str) -> None:
         def close(cart: StoredCart) -> StoredCart:

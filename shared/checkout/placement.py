@@ -251,8 +251,9 @@ class OrderPlacement:
     # --- repair ------------------------------------------------------------------------
     def repair_due(self) -> dict[str, int]:
         """Finish placements whose lease ran out (a crash, a timeout nobody retried):
-        each is resumed from its recorded step, which places it or undoes it."""
-        placed = undone = 0
+        each is resumed from its recorded step, which places it, or undoes it (declined,
+        hold gone), or leaves it for the next run (the gateway still not answering)."""
+        placed = left = 0
         for found in self._repo.unfinished(self._clock.time(), REPAIR_PAGE):
             if found.model.status is not OrderStatus.PENDING:
                 continue
@@ -261,8 +262,8 @@ class OrderPlacement:
                 placed += 1
             except DomainError as exc:
                 log.info("order %s not placed by repair: %s", found.model.order_id, exc.code)
-                undone += 1
-        return {"placed": placed, "undone": undone}
+                left += 1
+        return {"placed": placed, "not_placed": left}
 
 
 def _in_progress(order_id: str) -> Conflict:

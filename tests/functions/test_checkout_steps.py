@@ -306,3 +306,21 @@ def _reservation(registry: Registry) -> str:
     (doc,) = raw(registry, "carts")
     rid: str = doc["checkout"]["hold"]["reservationId"]
     return rid
+
+
+def test_more_of_a_held_line_counts_the_carts_own_hold(registry: Registry) -> None:
+    """Four on hand, two of them held by this cart: asking for four is fine (the write
+    gives the hold back), asking for five is not."""
+    open_shop(registry, {NUDE: 4})
+    me = visitor()
+    cart = started(me, (NUDE, 2))
+    me.delivery(cart)
+    assert on_hand(registry, NUDE) == (4, 2)
+    refused = me.set(cart, NUDE, 5)
+    assert (refused.status, refused.json["error"]["details"]) == (
+        409,
+        {"lines": [{"sku": NUDE, "requested": 5, "available": 4}]},
+    )
+    more = me.set(cart, NUDE, 4)
+    assert (more.status, more.json["checkout"]["hold"]) == (200, None)
+    assert on_hand(registry, NUDE) == (4, 0)
