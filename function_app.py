@@ -7,6 +7,10 @@ from functions import (
     catalog_events,
     catalog_feed,
     catalog_graphql,
+    checkout_carts,
+    checkout_feed,
+    checkout_orders,
+    checkout_steps,
     confighub_configs,
     confighub_events,
     confighub_groups,
@@ -36,3 +40,7 @@ app.register_functions(catalog_graphql.bp)
 app.register_functions(catalog_admin.bp)
 app.register_functions(catalog_events.bp)
 app.register_functions(catalog_feed.bp)
+app.register_functions(checkout_carts.bp)
+app.register_functions(checkout_steps.bp)
+app.register_functions(checkout_orders.bp)
+app.register_functions(checkout_feed.bp)

@@ -40,6 +40,7 @@ from shared.errors import (
     DomainError,
     Forbidden,
     NotFound,
+    PaymentRequired,
     PreconditionFailed,
     PreconditionRequired,
     RuleViolation,
@@ -60,6 +61,7 @@ R = TypeVar("R")
 STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (BadRequest, 400),
     (Unauthorized, 401),
+    (PaymentRequired, 402),
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),

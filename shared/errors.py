@@ -34,6 +34,12 @@ class Unauthorized(DomainError):
     code = "UNAUTHORIZED"
 
 
+class PaymentRequired(DomainError):
+    """The payment was refused: a declined card, insufficient funds (402)."""
+
+    code = "PAYMENT_REQUIRED"
+
+
 class Forbidden(DomainError):
     """Valid credentials without the role the operation needs (403)."""
 

@@ -13,6 +13,10 @@ INVENTORY_ADMIN = "Inventory.Admin"
 INVENTORY_RESERVE = "Inventory.Reserve"
 SOURCING_ADMIN = "Sourcing.Admin"
 CATALOG_ADMIN = "Catalog.Admin"
+CUSTOMER = "Customer"
+"""A signed-in shopper: their carts and orders are keyed by the token's subject."""
+ORDER_ADMIN = "Order.Admin"
+"""Customer service: reads and cancels any order."""
 
 ALL_ROLES = frozenset(
     {
@@ -22,6 +26,8 @@ ALL_ROLES = frozenset(
         INVENTORY_RESERVE,
         SOURCING_ADMIN,
         CATALOG_ADMIN,
+        CUSTOMER,
+        ORDER_ADMIN,
     }
 )
 

@@ -12,7 +12,14 @@ import threading
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.config import JsonDict
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -179,6 +186,19 @@ class Settings(BaseSettings):
         description="sourcing rules (`/enterpriseCode`)",
         json_schema_extra=IN_AZURE,
     )
+    cosmos_container_carts: str = Field(
+        "carts",
+        description=(
+            "shopping carts (`/cartId`; Cosmos TTL on, each cart's `ttl` from "
+            "`CHECKOUT_CART_TTL_SECONDS`)"
+        ),
+        json_schema_extra=IN_AZURE,
+    )
+    cosmos_container_orders: str = Field(
+        "orders",
+        description="orders (`/orderId`); its change feed publishes the order events",
+        json_schema_extra=IN_AZURE,
+    )
     cosmos_container_products: str = Field(
         "products",
         description="local catalog source: products, categories, brands (`/pk`)",
@@ -319,6 +339,12 @@ class Settings(BaseSettings):
     hub_sourcing_updates: str = Field(
         "sourcing-options-updates",
         description="hub of sourcing answers (no personal data)",
+        json_schema_extra=IN_AZURE,
+    )
+
+    hub_order_updates: str = Field(
+        "order-updates",
+        description="hub of order events (`OrderPlaced`, `OrderCancelled`; no address or card)",
         json_schema_extra=IN_AZURE,
     )
 
@@ -533,6 +559,56 @@ class Settings(BaseSettings):
         description="consumer group of the catalog's cache triggers",
         json_schema_extra=IN_AZURE,
     )
+    # checkout: what carts sell in, how long carts and holds last, the repair timer
+    checkout_enterprise: str = Field(
+        "BEAUTY_US",
+        description="enterprise whose stock, holds and delivery options carts use",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    checkout_currency: str = Field(
+        "USD",
+        pattern=r"^[A-Z]{3}$",
+        description="currency of cart prices (ISO 4217; the catalog's price in it)",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    checkout_cart_ttl_seconds: int = Field(
+        2_592_000,
+        ge=3600,
+        description="seconds after its last write an abandoned cart is deleted (Cosmos TTL)",
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    checkout_hold_seconds: int = Field(
+        900,
+        ge=60,
+        description=(
+            "how long a checkout's stock hold lasts after the shopper's last step (each step "
+            "extends it)"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    checkout_hold_max_seconds: int = Field(
+        3600,
+        ge=60,
+        description=(
+            "longest a checkout keeps its hold however active the shopper (at least "
+            "`CHECKOUT_HOLD_SECONDS`, at most `INVENTORY_RESERVATION_MAX_TTL`)"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    checkout_pending_timeout_seconds: int = Field(
+        30,
+        ge=1,
+        description=(
+            "after this, an order placement or cancellation that stopped midway is finished "
+            "by the repair timer"
+        ),
+        json_schema_extra=AZURE_OPTIONAL,
+    )
+    checkout_repair_schedule: str = Field(
+        "0 */1 * * * *",
+        description="NCRONTAB schedule of the order repair timer",
+        json_schema_extra=IN_AZURE,
+    )
     # commercetools (catalog source when CTP_PROJECT_KEY is set; the secret is a Key Vault
     # reference in Azure)
     ctp_project_key: str | None = Field(
@@ -588,6 +664,19 @@ class Settings(BaseSettings):
     def _sql_url_scheme(cls, v: str | None) -> str | None:
         if v is not None and not (v.startswith("sqlite:///") or v.startswith("mysql+pymysql://")):
             raise ValueError("must start with sqlite:/// or mysql+pymysql://")
+        return v
+
+    @field_validator("checkout_hold_max_seconds")
+    @classmethod
+    def _hold_bounds(cls, v: int, info: ValidationInfo) -> int:
+        """A checkout's hold is an inventory reservation: it must fit inventory's limit."""
+        hold = info.data.get("checkout_hold_seconds", v)
+        most = info.data.get("inventory_reservation_max_ttl", v)
+        if not hold <= v <= most:
+            raise ValueError(
+                f"must be from CHECKOUT_HOLD_SECONDS ({hold}) to INVENTORY_RESERVATION_MAX_TTL "
+                f"({most})"
+            )
         return v
 
     @property

@@ -120,6 +120,20 @@ param commercetoolsClientSecret string = ''
 @description('Expiry of the stored client secret; defaults to 180 days after the deployment.')
 param secretExpiry int = dateTimeToEpoch(dateTimeAdd(utcNow(), 'P180D'))
 
+// The app roles the API checks (shared/security.py): the Entra app registration of
+// `authAudience` must define each (docs/deploy.md); tests/infra keeps this list equal to
+// the code's.
+var apiAppRoles = [
+  'ConfigHub.Admin'
+  'ConfigHub.Reader'
+  'Inventory.Admin'
+  'Inventory.Reserve'
+  'Sourcing.Admin'
+  'Catalog.Admin'
+  'Customer'
+  'Order.Admin'
+]
+
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var allTags = union(tags, {
   'azd-env-name': environmentName
@@ -354,6 +368,10 @@ var appSettings = concat([
     value: 'prod'
   }
   {
+    name: 'CHECKOUT_REPAIR_SCHEDULE'
+    value: '0 */1 * * * *'
+  }
+  {
     name: 'AUTH_MODE'
     value: 'entra'
   }
@@ -416,3 +434,4 @@ output MYSQL_SERVER_NAME string = mysql.outputs.serverName
 output REDIS_HOST string = redis.outputs.hostName
 output KEY_VAULT_URI string = keyVault.outputs.uri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output API_APP_ROLES array = apiAppRoles

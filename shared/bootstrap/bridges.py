@@ -226,7 +226,7 @@ class CatalogItems:
     def item_facts(self, item_ids: Sequence[str]) -> Mapping[str, ItemFacts]:
         return {
             sku: ItemFacts(hazmat=v.hazmat, weight_grams=v.shipping_weight_grams)
-            for sku, v in self._catalog().variants_by_sku(item_ids).items()
+            for sku, (_, v) in self._catalog().variants_by_sku(item_ids).items()
         }
 
 

@@ -19,8 +19,10 @@ from shared.ports import Cache, Clock, DocumentStore, EventPublisher, TokenVerif
 if TYPE_CHECKING:
     from shared.catalog.service import CatalogService
     from shared.catalog.sources.port import CatalogSource
+    from shared.checkout.service import CheckoutService
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
+    from shared.payments import PaymentGateway
     from shared.settings import Settings
     from shared.sourcing.service import SourcingService
 
@@ -244,6 +246,16 @@ class Registry:
 
         return self._once("tokens", build)
 
+    def payments(self) -> PaymentGateway:
+        """The sandbox gateway: a production adapter is not part of this code base."""
+
+        def build() -> PaymentGateway:
+            from shared.adapters.payments_sandbox import SandboxGateway
+
+            return SandboxGateway(self.clock())
+
+        return self._once("payments", build)
+
     # --- health ----------------------------------------------------------------------
     def health(self) -> dict[str, tuple[bool, str]]:
         """``check -> (ok, adapter name or failure reason)``; never a secret. What each
@@ -281,3 +293,6 @@ class Registry:
 
     def catalog(self) -> CatalogService:
         return self._once("catalog", lambda: services.build_catalog(self))
+
+    def checkout(self) -> CheckoutService:
+        return self._once("checkout", lambda: services.build_checkout(self))

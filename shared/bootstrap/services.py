@@ -16,8 +16,10 @@ from shared.ports import Cache, Clock, DocumentStore, EventPublisher
 if TYPE_CHECKING:
     from shared.catalog.service import CatalogService
     from shared.catalog.sources.port import CatalogSource
+    from shared.checkout.service import CheckoutService
     from shared.confighub.service import ConfigHubService
     from shared.inventory.service import InventoryService
+    from shared.payments import PaymentGateway
     from shared.settings import Settings
     from shared.sourcing.service import SourcingService
 
@@ -50,6 +52,8 @@ class Parts(Protocol):
     def catalog(self) -> CatalogService: ...
 
     def catalog_source(self) -> CatalogSource: ...
+
+    def payments(self) -> PaymentGateway: ...
 
 
 def build_confighub(reg: Parts) -> ConfigHubService:
@@ -96,6 +100,7 @@ def build_inventory(reg: Parts) -> InventoryService:
         InventoryService,
         ReservationBook,
         ReservationPolicy,
+        Restocks,
         ShipNodes,
         StockChanges,
         SupplyCache,
@@ -147,6 +152,7 @@ def build_inventory(reg: Parts) -> InventoryService:
                 pending_timeout=s.inventory_pending_timeout_seconds,
             ),
         ),
+        restocks=Restocks(repo, changes, clock),
         feed=InventoryFeed(
             repo,
             nodes,
@@ -242,4 +248,51 @@ def build_catalog(reg: Parts) -> CatalogService:
         delivery=SourcingPromises(reg.sourcing),
         options=CatalogOptions.from_settings(s),
         ttls=CacheTtls.from_settings(s),
+    )
+
+
+def build_checkout(reg: Parts) -> CheckoutService:
+    """The catalog, inventory and sourcing are handed over as factories, as to the
+    catalog: a cart read that needs no delivery options never builds sourcing."""
+    from shared.bootstrap.bridges_checkout import CatalogPrices, InventoryStock, SourcingDelivery
+    from shared.checkout.service import (
+        Carts,
+        CartStore,
+        CheckoutOptions,
+        CheckoutRepository,
+        CheckoutService,
+        CheckoutSteps,
+        ContainerNames,
+        OrderFeed,
+        OrderPlacement,
+        Orders,
+    )
+
+    s = reg.settings
+    clock = reg.clock()
+    repo = CheckoutRepository(
+        reg.documents(),
+        ContainerNames(carts=s.cosmos_container_carts, orders=s.cosmos_container_orders),
+    )
+    options = CheckoutOptions(
+        enterprise=s.checkout_enterprise,
+        currency=s.checkout_currency,
+        cart_ttl=s.checkout_cart_ttl_seconds,
+        hold_seconds=s.checkout_hold_seconds,
+        hold_max_seconds=s.checkout_hold_max_seconds,
+        pending_timeout=s.checkout_pending_timeout_seconds,
+        hub=s.hub_order_updates,
+        service_id=s.service_id,
+    )
+    catalog = CatalogPrices(reg.catalog)
+    stock = InventoryStock(reg.inventory)
+    payments = reg.payments()
+    store = CartStore(repo, catalog, stock, clock, options)
+    return CheckoutService(
+        repo=repo,
+        carts=Carts(store, catalog, stock, clock),
+        steps=CheckoutSteps(store, SourcingDelivery(reg.sourcing), stock, payments, clock),
+        placement=OrderPlacement(store, catalog, stock, payments, clock),
+        orders=Orders(repo, stock, payments, clock, pending_timeout=options.pending_timeout),
+        feed=OrderFeed(repo, reg.events(), clock, hub=options.hub, service_id=options.service_id),
     )

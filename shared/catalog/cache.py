@@ -220,16 +220,12 @@ class CatalogCache:
         self.cache.set_if_newer(key, found or "", stamp, ttl)
         return found
 
-    def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
-        """Which of ``skus`` are hazmat variants (for sourcing, via the composition root).
-        An SKU the catalog does not know is not hazmat."""
-        found = self.variants_by_sku(skus)
-        return frozenset(s for s in dict.fromkeys(skus) if s in found and found[s].hazmat)
-
-    def variants_by_sku(self, skus: Sequence[str]) -> dict[str, Variant]:
-        """The variants of ``skus`` the catalog knows, by SKU. One multi-get of the SKU
-        lookups, the source asked for each SKU the cache does not know (or whose cached
-        product no longer carries it), then product multi-gets."""
+    def variants_by_sku(self, skus: Sequence[str]) -> dict[str, tuple[Product, Variant]]:
+        """The product and variant of each of ``skus`` the catalog knows (for sourcing's
+        hazmat flags and checkout's prices, via the composition root). One multi-get of
+        the SKU lookups, the source asked for each SKU the cache does not know (or whose
+        cached product no longer carries it), then product multi-gets. An SKU the
+        catalog does not know is left out."""
         wanted = list(dict.fromkeys(skus))
         if not wanted:
             return {}
@@ -245,9 +241,13 @@ class CatalogCache:
         variants |= self._variants(moved)
         return {s: variants[s] for s in wanted if s in variants}
 
-    def _variants(self, product_ids: set[str]) -> dict[str, Variant]:
+    def hazmat_skus(self, skus: Sequence[str]) -> frozenset[str]:
+        """Which of ``skus`` are hazmat variants; an SKU the catalog does not know is not."""
+        return frozenset(s for s, (_, v) in self.variants_by_sku(skus).items() if v.hazmat)
+
+    def _variants(self, product_ids: set[str]) -> dict[str, tuple[Product, Variant]]:
         products = self.get_products(sorted(product_ids)) if product_ids else {}
-        return {v.sku: v for p in products.values() for v in p.variants}
+        return {v.sku: (p, v) for p in products.values() for v in p.variants}
 
     # --- categories and brands -------------------------------------------------------
     def categories(self) -> list[Category]:

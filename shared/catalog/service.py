@@ -162,9 +162,9 @@ class CatalogService:
         storefront's per-line flag alone (see ``CatalogCache.hazmat_skus``)."""
         return self.catalog.hazmat_skus(skus)
 
-    def variants_by_sku(self, skus: Sequence[str]) -> dict[str, Variant]:
-        """The variants the catalog knows among ``skus`` (their prices, hazmat flag and
-        shipping weight), for other contexts through the composition root."""
+    def variants_by_sku(self, skus: Sequence[str]) -> dict[str, tuple[Product, Variant]]:
+        """The product and variant of each known SKU among ``skus``: checkout prices a
+        cart line from it (see ``CatalogCache.variants_by_sku``)."""
         return self.catalog.variants_by_sku(skus)
 
     # --- admin writes ----------------------------------------------------------------

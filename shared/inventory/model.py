@@ -70,6 +70,9 @@ class ReservationStatus(StrEnum):
     CONFIRMED = "CONFIRMED"
     RELEASED = "RELEASED"
     EXPIRED = "EXPIRED"
+    RESTOCKING = "RESTOCKING"
+    """A confirmed reservation whose units are being given back (a cancelled order)."""
+    RESTOCKED = "RESTOCKED"
 
 
 class Location(Model):

@@ -19,7 +19,13 @@ from pydantic import ValidationError
 
 from shared.errors import Conflict, NotFound, Unavailable
 from shared.inventory.model import Hold, ReservationStatus, ShipNode, SupplyRecord
-from shared.inventory.rules import expired_quantity, hold_key, raw_available, supply_id
+from shared.inventory.rules import (
+    LOCKED_EXP,
+    expired_quantity,
+    hold_key,
+    raw_available,
+    supply_id,
+)
 from shared.inventory.stored import (
     AUDIT,
     AUDIT_PARTITION,
@@ -258,6 +264,38 @@ class InventoryRepository:
         ops = [PatchOp("set", exp, locked_exp)]
         return self._conditional(item_id, ship_node, ops, Filter(exp, ">", now))
 
+    def extend_hold(
+        self, item_id: str, ship_node: str, reservation_id: str, now: float, exp: float
+    ) -> bool:
+        """Move a live hold's expiry to ``exp``; ``False`` when it expired, is gone, or
+        is locked for a confirmation (a lock is never moved back into reach). A new
+        version, so cached copies of the record (which carry the holds) are replaced."""
+        path = SUPPLY.holds / hold_key(reservation_id) / HOLD.exp
+        ops = [PatchOp("set", path, exp), *self._stamp()]
+        conds = (Filter(path, ">", now), Filter(path, "<", LOCKED_EXP))
+        try:
+            patched = self._supply.try_patch(
+                supply_id(item_id, ship_node), item_id, ops, condition=conds
+            )
+        except NotFound:
+            return False
+        return patched is not None
+
+    def return_units(self, item_id: str, ship_node: str, reservation_id: str, qty: int) -> bool:
+        """Add back ``qty`` units a confirmation deducted, marked under the hold's key in
+        the same write; ``False`` when the marker says it was done already."""
+        slot = SUPPLY.restocks / hold_key(reservation_id)
+        ops = [PatchOp("incr", SUPPLY.quantity, qty), PatchOp("set", slot, qty), *self._stamp()]
+        return self._conditional(item_id, ship_node, ops, Filter(slot, "defined", False))
+
+    def forget_return(self, item_id: str, ship_node: str, reservation_id: str) -> bool:
+        """Drop the marker once the reservation says RESTOCKED (no version: nothing a
+        reader sees changes)."""
+        slot = SUPPLY.restocks / hold_key(reservation_id)
+        return self._conditional(
+            item_id, ship_node, [PatchOp("remove", slot)], Filter(slot, "defined", True)
+        )
+
     def deduct_hold(self, item_id: str, ship_node: str, reservation_id: str, qty: int) -> bool:
         """Turn a (locked) hold into a deduction of on-hand; ``False`` if already done."""
         slot = SUPPLY.holds / hold_key(reservation_id)
@@ -348,9 +386,12 @@ class InventoryRepository:
         before: Any,
         after: Any,
         reason: str | None = None,
+        entry_id: str | None = None,
     ) -> StoredAudit:
+        """``entry_id`` makes the row unique: a retried write that finds it written
+        answers the row there (an audit trail records a change once)."""
         entry = StoredAudit(
-            id=str(uuid.uuid4()),
+            id=entry_id or str(uuid.uuid4()),
             operation=operation,
             employee_id=employee_id,
             form_name=form_name,
@@ -360,7 +401,15 @@ class InventoryRepository:
             changes=AuditChanges(before=to_json(before), after=to_json(after)),
             createts=self._clock.now(),
         )
-        return self._audit.create(entry).model
+        try:
+            return self._audit.create(entry).model
+        except Conflict:
+            if entry_id is None:
+                raise
+            found = self._audit.get(entry_id, reference_value)
+            if found is None:
+                raise
+            return found.model
 
     def list_audit(self, reference_value: str) -> list[StoredAudit]:
         query = Query(order_by=((AUDIT.createts, False),))

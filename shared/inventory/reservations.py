@@ -55,6 +55,21 @@ def _dump(models: Sequence[Any]) -> list[dict[str, Any]]:
     return [m.model_dump(mode="json", by_alias=True) for m in models]
 
 
+_DEDUCTED = (
+    ReservationStatus.CONFIRMED,
+    ReservationStatus.RESTOCKING,
+    ReservationStatus.RESTOCKED,
+)
+"""A reservation that became a sale: nothing is held any more to release."""
+
+
+def _ended(status: ReservationStatus) -> Conflict:
+    """The 409 of a reservation that no longer holds anything (a HELD one past its
+    expiry counts as EXPIRED)."""
+    word = "expired" if status is ReservationStatus.HELD else status.value.lower()
+    return Conflict(f"the reservation is {word}", code=f"RESERVATION_{word.upper()}")
+
+
 def _in_progress() -> Conflict:
     return Conflict(
         "a reservation with this id is being made by another request; retry",
@@ -230,7 +245,7 @@ class ReservationBook:
         while True:
             found = self._read(reservation_id)
             status = found.model.status
-            if status is ReservationStatus.CONFIRMED:
+            if status in _DEDUCTED:
                 raise Conflict(
                     "a confirmed reservation cannot be released", code="RESERVATION_CONFIRMED"
                 )
@@ -261,21 +276,16 @@ class ReservationBook:
                     "the reservation is still being made; retry", code="RESERVATION_IN_PROGRESS"
                 )
             if res.status is not ReservationStatus.HELD or res.expires_at.timestamp() <= now:
-                code = (
-                    "RESERVATION_RELEASED"
-                    if res.status is ReservationStatus.RELEASED
-                    else "RESERVATION_EXPIRED"
-                )
                 if res.status is ReservationStatus.HELD:
                     self._expire(found)
-                raise Conflict(f"the reservation is {code.split('_')[1].lower()}", code=code)
+                raise _ended(res.status)
             locked = all(
                 self._repo.lock_hold(a.item_id, a.ship_node, reservation_id, now, LOCKED_EXP)
                 for a in res.allocations
             )
             if not locked:
                 self._expire(found)
-                raise Conflict("the reservation is expired", code="RESERVATION_EXPIRED")
+                raise _ended(ReservationStatus.EXPIRED)
             updated = self._set_status(found, ReservationStatus.CONFIRMED)
             if updated is None:
                 continue
@@ -283,6 +293,48 @@ class ReservationBook:
             confirmed = updated.model.view()
             self._changes.reservation_confirmed(confirmed)
             return confirmed
+
+    def extend(self, reservation_id: str, until: float) -> Reservation:
+        """Move a live hold's expiry to ``until`` (epoch seconds) while its shopper is
+        still at checkout. Each allocation's hold first, with a conditional patch (live,
+        not locked) as ``lock_hold`` does, then the document: the document never promises
+        more than the holds keep. Never shortens; no further than ``max_ttl`` after it
+        was made; a hold that has ended is a 409 naming how."""
+        while True:
+            now = self._clock.time()
+            found = self._read(reservation_id)
+            res = found.model
+            if res.status is ReservationStatus.PENDING:
+                raise _in_progress()
+            if res.status is not ReservationStatus.HELD or res.expires_at_epoch <= now:
+                if res.status is ReservationStatus.HELD:
+                    self._expire(found)
+                raise _ended(res.status)
+            if until <= res.expires_at_epoch:
+                return res.view()
+            if until - res.created_at.timestamp() > self.policy.max_ttl:
+                raise RuleViolation(
+                    f"a hold may not last more than {self.policy.max_ttl} seconds",
+                    code="TTL_TOO_LONG",
+                    details={"maxTtlSeconds": self.policy.max_ttl},
+                )
+            held = all(
+                self._repo.extend_hold(a.item_id, a.ship_node, reservation_id, now, until)
+                for a in res.allocations
+            )
+            if not held:
+                self._expire(found)
+                raise _ended(ReservationStatus.EXPIRED)
+            updated = self._repo.replace_reservation(
+                found,
+                expires_at=datetime.fromtimestamp(until, UTC),
+                expires_at_epoch=until,
+                updated_at=self._clock.now(),
+            )
+            if updated is None:
+                continue
+            self._changes.items_written([a.item_id for a in res.allocations])
+            return updated.model.view()
 
     def _deduct_all(self, res: StoredReservation) -> None:
         for a in res.allocations:

@@ -4,7 +4,8 @@
 - ``availability`` (``AvailabilityReader``): network and node availability, computed
   at read time from supply records cached per item (``supply_cache``);
 - ``supply`` (``SupplyWrites``): admin writes of supply and adjustments, audited;
-- ``reservations`` (``ReservationBook``): all-or-nothing holds, confirm and release;
+- ``reservations`` (``ReservationBook``): all-or-nothing holds, extend, confirm and release;
+- ``restocks`` (``Restocks``): a confirmed reservation's units given back, exactly once;
 - ``feed`` (``InventoryFeed``): the change-feed trigger's work (the outbox).
 
 Sourcing and the catalog call ``availability.get_availability_many`` and
@@ -23,6 +24,7 @@ from shared.inventory.changes import StockChanges, StockListener
 from shared.inventory.nodes import ShipNodes, nodes_cache_key
 from shared.inventory.repository import InventoryRepository
 from shared.inventory.reservations import ReservationBook, ReservationPolicy
+from shared.inventory.restock import Restocks
 from shared.inventory.supply import SupplyWrites
 from shared.inventory.supply_cache import MAX_BATCH_ITEMS, SupplyCache, supply_cache_key
 
@@ -35,6 +37,7 @@ __all__ = [
     "InventoryService",
     "ReservationBook",
     "ReservationPolicy",
+    "Restocks",
     "ShipNodes",
     "StockChanges",
     "StockListener",
@@ -52,6 +55,7 @@ class InventoryService:
     availability: AvailabilityReader
     supply: SupplyWrites
     reservations: ReservationBook
+    restocks: Restocks
     feed: InventoryFeed
     supply_cache: SupplyCache
     changes: StockChanges

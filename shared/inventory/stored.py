@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from shared.inventory.model import (
     Hold,
@@ -39,6 +39,9 @@ class StoredSupply(StoredModel, SupplyRecord):
     DOC_TYPE: ClassVar[str | None] = "supply"
 
     doc_type: Literal["supply"] = "supply"
+    restocks: dict[str, int] = Field(default_factory=dict)
+    """Units a restock gave back, by hold key, until its reservation says RESTOCKED: the
+    marker that makes the give-back happen once however often it is retried."""
 
     def view(self) -> SupplyRecord:
         return self.as_view(SupplyRecord)
@@ -98,6 +101,12 @@ class QuantityAudit(Model):
     """What an adjustment's audit row records: on-hand before and after."""
 
     quantity: int
+
+
+class ReturnAudit(Model):
+    """What a restock's audit row records: the units given back to on-hand."""
+
+    returned: int
 
 
 class AuditChanges(Model):

@@ -273,3 +273,23 @@ def test_a_level_is_not_trusted_past_its_valid_until(
     clock.advance(elapsed)
     assert stocks.levels(stock, "E", ["A"]) == {"A": stock.levels["A"]}
     assert stock.calls == inventory_calls
+
+
+def test_variants_by_sku_answer_the_known_skus_in_request_order(
+    cache: Cache, source: Counted
+) -> None:
+    """Checkout prices a cart from this: one product read per product, however many of
+    its SKUs are asked, the lookups cached for the next cart."""
+    catalog = CatalogCache(cache, source, TTLS, CLOCK)  # type: ignore[arg-type]
+    two, three = build_product(2), build_product(4)
+    skus = [three.skus[0], "nope", two.skus[-1], three.skus[-1]]
+    found = catalog.variants_by_sku(skus)
+    assert list(found) == [three.skus[0], two.skus[-1], three.skus[-1]]
+    assert {s: (p.product_id, v.sku, v.prices) for s, (p, v) in found.items()} == {
+        three.skus[0]: ("prod-000004", three.skus[0], three.variants[0].prices),
+        two.skus[-1]: ("prod-000002", two.skus[-1], two.variants[-1].prices),
+        three.skus[-1]: ("prod-000004", three.skus[-1], three.variants[-1].prices),
+    }
+    assert (source.calls["find_product_id"], source.calls["get_products"]) == (4, 1)
+    assert catalog.variants_by_sku(skus) == found
+    assert (source.calls["find_product_id"], source.calls["get_products"]) == (4, 1)

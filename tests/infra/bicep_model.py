@@ -173,6 +173,9 @@ class Scope:
             if isinstance(condition, bool):
                 return self.eval(operands["true_value" if condition else "false_value"])
             return Unknown("conditional")
+        if kind == "minus" and set(operands) == {"integer_value"}:
+            value = self.eval(operands["integer_value"])
+            return -value if isinstance(value, int) else Unknown("minus")
         if kind == "equals":
             left, right = self.eval(operands["operand_1"]), self.eval(operands["operand_2"])
             if isinstance(left, Unknown) or isinstance(right, Unknown):

@@ -10,6 +10,7 @@ import ast
 from collections.abc import Callable
 from pathlib import Path
 
+from shared.security import ALL_ROLES
 from tests.infra import code_model, contract
 from tests.infra.bicep_model import Template, Unknown
 
@@ -34,6 +35,22 @@ def test_every_hub_and_consumer_group_exists(template: Template) -> None:
 
 def test_every_container_exists_with_the_code_partition_key(template: Template) -> None:
     assert contract.container_problems(template) == []
+
+
+def test_the_app_roles_are_the_ones_the_code_checks(template: Template) -> None:
+    roles = template.root().lookup("apiAppRoles")
+    assert (sorted(roles), len(roles)) == (sorted(ALL_ROLES), len(set(roles)))
+
+
+def test_only_carts_expire_and_by_their_own_ttl(template: Template) -> None:
+    """A cart carries its own ``ttl`` (CHECKOUT_CART_TTL_SECONDS): Cosmos honours it only
+    in a container with TTL on; -1 means no default, so nothing else ever expires."""
+    ttls = {
+        str(resource["id"]): resource.get("defaultTtl")
+        for r in template.resources(contract.CONTAINER_TYPE)
+        if (resource := r.scope.eval(r.config["properties"]["resource"]))
+    }
+    assert {name: ttl for name, ttl in ttls.items() if ttl is not None} == {"carts": -1}
 
 
 def test_the_code_partition_keys_are_found() -> None:

@@ -111,6 +111,7 @@ def test_names_come_from_prefix_and_unique_string(template: Template) -> None:
 def test_outputs_give_every_endpoint() -> None:
     outputs = parse(BICEP / "main.bicep")["outputs"]
     assert sorted(outputs) == [
+        "API_APP_ROLES",
         "APPLICATIONINSIGHTS_NAME",
         "APP_IDENTITY_CLIENT_ID",
         "APP_IDENTITY_NAME",

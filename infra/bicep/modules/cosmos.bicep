@@ -2,7 +2,7 @@
 // every container the code uses with the partition key the code uses, the `leases`
 // container of the change-feed trigger, and the data-plane role for the app identity.
 //
-// `containers` is the single list of record: each entry names the app setting that carries
+// `containers` (and `expiringContainers`, with TTL on) is the list of record: each entry names the app setting that carries
 // the container name (shared/settings.py), the container and its partition key path. The
 // app settings are generated from the same list (output appSettings), and
 // tests/infra/test_settings_contract.py checks both against the code.
@@ -69,6 +69,21 @@ var containers = [
     setting: 'COSMOS_CONTAINER_PRODUCTS'
     name: 'products'
     partitionKey: '/pk'
+  }
+  {
+    setting: 'COSMOS_CONTAINER_ORDERS'
+    name: 'orders'
+    partitionKey: '/orderId'
+  }
+]
+
+// Containers whose documents expire: TTL on with no default (defaultTtl -1), so each
+// document's own `ttl` decides (a cart: CHECKOUT_CART_TTL_SECONDS after its last write).
+var expiringContainers = [
+  {
+    setting: 'COSMOS_CONTAINER_CARTS'
+    name: 'carts'
+    partitionKey: '/cartId'
   }
 ]
 
@@ -151,6 +166,29 @@ resource dataContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/cont
   }
 }]
 
+resource expiringDataContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [for c in expiringContainers: {
+  parent: database
+  name: c.name
+  properties: {
+    resource: {
+      id: c.name
+      partitionKey: {
+        paths: [
+          c.partitionKey
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: -1
+    }
+    options: serverless ? {} : {
+      autoscaleSettings: {
+        maxThroughput: autoscaleMaxThroughput
+      }
+    }
+  }
+}]
+
 resource leaseContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
   parent: database
   name: leases.name
@@ -197,7 +235,7 @@ module endpoint 'privateEndpoint.bicep' = {
   }
 }
 
-var containerSettings = [for c in concat(containers, [leases]): {
+var containerSettings = [for c in concat(containers, expiringContainers, [leases]): {
   name: c.setting
   value: c.name
 }]

@@ -49,6 +49,10 @@ var hubs = [
     setting: 'HUB_SOURCING_UPDATES'
     name: 'sourcing-options-updates'
   }
+  {
+    setting: 'HUB_ORDER_UPDATES'
+    name: 'order-updates'
+  }
 ]
 
 // The consumer group of each consuming function, per hub: two functions reading one hub
