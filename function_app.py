@@ -22,6 +22,7 @@ from functions import (
     inventory_reservations,
     inventory_supply,
     sourcing,
+    sourcing_events,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
@@ -36,6 +37,7 @@ app.register_functions(inventory_availability.bp)
 app.register_functions(inventory_reservations.bp)
 app.register_functions(inventory_feed.bp)
 app.register_functions(sourcing.bp)
+app.register_functions(sourcing_events.bp)
 app.register_functions(catalog_graphql.bp)
 app.register_functions(catalog_admin.bp)
 app.register_functions(catalog_events.bp)

@@ -448,6 +448,11 @@ class Settings(BaseSettings):
         description="ConfigHub profile sourcing reads its properties under (`prod` in Azure)",
         json_schema_extra=AZURE_OPTIONAL,
     )
+    sourcing_consumer_group: str = Field(
+        "$Default",
+        description="consumer group of sourcing's capacity counter (order events)",
+        json_schema_extra=IN_AZURE,
+    )
     # inventory: default enterprise, display cap, cache TTL, reservation TTLs, expiry timer
     inventory_default_enterprise: str = Field(
         "BEAUTY_US",

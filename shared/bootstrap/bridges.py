@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import UTC, date
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -28,12 +27,10 @@ from shared.inventory.model import (
     AvailabilityFilter,
     AvailabilityView,
     ItemAvailability,
-    Reservation,
     ShipNode,
 )
 from shared.inventory.rules import capped_view
 from shared.inventory.service import InventoryService
-from shared.ports import Clock
 from shared.sourcing.calendars import NodeSchedule, WorkCalendar
 from shared.sourcing.charges import Money
 from shared.sourcing.model import (
@@ -351,31 +348,3 @@ def delivery_promises(answer: SourcingAnswer) -> tuple[DeliveryPromise, ...]:
         )
         for o in answer.options
     )
-
-
-# --- inventory -> sourcing: capacity ----------------------------------------------------
-class CapacityFromConfirmations:
-    """Inventory's ``ConfirmationListener``: each confirmed reservation is one order
-    against the daily capacity of every node it holds stock at, on that node's local day
-    (idempotent by reservation id). Built from factories: sourcing is built on first use."""
-
-    def __init__(
-        self,
-        inventory: Callable[[], InventoryService],
-        sourcing: Callable[[], SourcingService],
-        clock: Clock,
-    ) -> None:
-        self._inventory = inventory
-        self._sourcing = sourcing
-        self._clock = clock
-
-    def reservation_confirmed(self, reservation: Reservation) -> None:
-        ledger = self._sourcing().capacity
-        if ledger is None:
-            return
-        nodes = self._inventory().nodes.by_id(reservation.enterprise_code)
-        now = self._clock.now()
-        for ship_node in dict.fromkeys(a.ship_node for a in reservation.allocations):
-            node = nodes.get(ship_node)
-            zone = ZoneInfo(node.time_zone) if node is not None else UTC
-            ledger.count(reservation.reservation_id, ship_node, now.astimezone(zone).date(), None)

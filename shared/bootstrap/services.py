@@ -91,7 +91,6 @@ def build_confighub(reg: Parts) -> ConfigHubService:
 def build_inventory(reg: Parts) -> InventoryService:
     """Its writes also mark the catalog's copy of their stock stale (read-your-writes
     for the storefront); the marks need only the cache, never the catalog's source."""
-    from shared.bootstrap.bridges import CapacityFromConfirmations
     from shared.catalog.stock import StockMarks
     from shared.inventory.repository import ContainerNames, InventoryRepository
     from shared.inventory.service import (
@@ -124,7 +123,6 @@ def build_inventory(reg: Parts) -> InventoryService:
     changes = StockChanges(
         supply_cache,
         StockMarks(cache, s.catalog_availability_ttl_seconds, clock),
-        CapacityFromConfirmations(reg.inventory, reg.sourcing, clock),
     )
     nodes = ShipNodes(
         repo,

@@ -82,6 +82,7 @@ def draft_order(
             promised_date=co.choice.delivery_date,
             date_type=co.choice.delivery_date_type,
             charge=co.choice.charge,
+            shipments=co.choice.shipments,
         ),
         destination=co.destination,
         totals=sums,

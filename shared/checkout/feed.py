@@ -124,7 +124,16 @@ def payload(order: StoredOrder, event_type: str) -> dict[str, Any]:
         "totals": order.totals.model_dump(mode="json", by_alias=True),
         "delivery": {
             "levelOfService": order.delivery.level_of_service,
+            "carrierServiceCode": order.delivery.carrier_service_code,
             "promisedDate": order.delivery.promised_date.isoformat(),
+            "shipments": [
+                {
+                    "shipNode": s.ship_node,
+                    "shipDate": s.ship_date.isoformat(),
+                    "deliveryDate": s.delivery_date.isoformat(),
+                }
+                for s in order.delivery.shipments
+            ],
         },
         "placedAt": order.placed_at.isoformat() if order.placed_at else None,
         "cancelledAt": order.cancelled_at.isoformat() if cancelled and order.cancelled_at else None,

@@ -243,6 +243,9 @@ class OrderDelivery(CheckoutModel):
     promised_date: date
     date_type: str
     charge: Money
+    shipments: tuple[Shipment, ...] = ()
+    """Each node's package: its SKUs, the day it ships and the day it arrives (orders
+    placed before packages were recorded have none)."""
 
 
 class OrderPayment(CheckoutModel):

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
-from shared.inventory.model import Reservation
 from shared.inventory.supply_cache import SupplyCache
 
 log = logging.getLogger("shared.inventory")
@@ -25,40 +24,20 @@ class StockListener(Protocol):
     def enterprise_changed(self, enterprise_code: str) -> None: ...
 
 
-class ConfirmationListener(Protocol):
-    """Told when a reservation becomes CONFIRMED (the sale that uses a node's capacity)."""
-
-    def reservation_confirmed(self, reservation: Reservation) -> None: ...
-
-
 class StockChanges:
     def __init__(
         self,
         supply_cache: SupplyCache,
         listener: StockListener | None = None,
-        confirmations: ConfirmationListener | None = None,
     ) -> None:
         self._supply_cache = supply_cache
         self._listener = listener
-        self._confirmations = confirmations
 
     def items_written(self, item_ids: Sequence[str]) -> None:
         """Every supply, adjustment and reservation write path ends here."""
         self._supply_cache.refresh_written(item_ids)
         if self._listener is not None:
             self._listener.items_changed(item_ids)
-
-    def reservation_confirmed(self, reservation: Reservation) -> None:
-        """After the deduction: a listener that fails is logged, never fails the sale
-        (what it keeps, node capacity, is advisory and counts idempotently)."""
-        if self._confirmations is None:
-            return
-        try:
-            self._confirmations.reservation_confirmed(reservation)
-        except Exception:
-            log.warning(
-                "confirmation listener failed for %s", reservation.reservation_id, exc_info=True
-            )
 
     def enterprise_written(self, enterprise_code: str) -> None:
         """A ship node changed: every item of the enterprise may read differently."""

@@ -290,9 +290,7 @@ class ReservationBook:
             if updated is None:
                 continue
             self._deduct_all(updated.model)
-            confirmed = updated.model.view()
-            self._changes.reservation_confirmed(confirmed)
-            return confirmed
+            return updated.model.view()
 
     def extend(self, reservation_id: str, until: float) -> Reservation:
         """Move a live hold's expiry to ``until`` (epoch seconds) while its shopper is

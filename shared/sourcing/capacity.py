@@ -11,7 +11,7 @@ order counts once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -19,15 +19,15 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from shared.errors import Conflict, RuleViolation
-from shared.ports import DocumentStore, PatchOp
+from shared.ports import DocumentStore, Filter, PatchOp
 from shared.sourcing.calendars import NodeSchedule
 from shared.sourcing.dates import Promise, promise_delivery
 from shared.sourcing.model import CarrierService
 from shared.sourcing.screening import Eligible
 from shared.sourcing.stored import (
+    ANY_LEVEL,
     USAGE,
     StoredUsage,
-    StoredUsageMark,
     capacity_container,
     usage_between,
 )
@@ -74,11 +74,6 @@ class CapacityLedger:
     def _usage(self) -> Documents[StoredUsage]:
         return Documents(self._store.container(capacity_container(self._container)), StoredUsage)
 
-    @cached_property
-    def _marks(self) -> Documents[StoredUsageMark]:
-        spec = capacity_container(self._container)
-        return Documents(self._store.container(spec), StoredUsageMark)
-
     def usage(self, first: date, days: int) -> dict[tuple[str, date], Usage]:
         """Every node's usage from ``first`` for ``days`` days, in one query."""
         found = self._usage.query(usage_between(first, first + timedelta(days=days)))
@@ -88,34 +83,39 @@ class CapacityLedger:
         }
 
     def count(self, ref: str, ship_node: str, day: date, level: str | None) -> bool:
-        """Count order ``ref`` against the node's day; ``False`` when it already was."""
-        mark = StoredUsageMark(
-            id=f"{ship_node}@{day.isoformat()}@{ref}",
-            ship_node=ship_node,
-            day=day,
-            ref=ref,
-            level_of_service=level,
-        )
-        try:
-            self._marks.create(mark)
-        except Conflict:
-            return False
+        """Count order ``ref`` against the node's day; ``False`` when it already was.
+
+        One patch, conditional on the order not being counted yet, raises the counts
+        and records it: exactly once however often it is told."""
         usage_id = f"{ship_node}@{day.isoformat()}"
-        ops = [PatchOp("incr", USAGE.orders, 1)]
+        counted = USAGE.counted / ref
+        ops = [PatchOp("incr", USAGE.orders, 1), PatchOp("set", counted, level or ANY_LEVEL)]
         if level is not None:
             ops.append(PatchOp("incr", USAGE.by_level / level, 1))
         if self._usage.get(usage_id, ship_node) is None:
             with suppress(Conflict):  # another order of the day created it first
                 self._usage.create(StoredUsage(id=usage_id, ship_node=ship_node, day=day))
-        self._usage.patch(usage_id, ship_node, ops)
-        return True
+        done = self._usage.try_patch(
+            usage_id, ship_node, ops, condition=(Filter(counted, "defined", False),)
+        )
+        return done is not None
 
-    def count_shipments(
-        self, ref: str, shipments: Sequence[tuple[str, datetime, str | None]]
-    ) -> int:
-        """Count an order's shipments ``(node, ship instant, level)`` on the node-local
-        day of each; returns how many were new."""
-        return sum(1 for node, at, level in shipments if self.count(ref, node, at.date(), level))
+    def release(self, ref: str, ship_node: str, day: date) -> bool:
+        """Give back what order ``ref`` counted on the node's day (it was cancelled);
+        ``False`` when it was not counted there or was given back already."""
+        usage_id = f"{ship_node}@{day.isoformat()}"
+        found = self._usage.get(usage_id, ship_node)
+        level = found.model.counted.get(ref) if found is not None else None
+        if level is None:
+            return False
+        counted = USAGE.counted / ref
+        ops = [PatchOp("incr", USAGE.orders, -1), PatchOp("remove", counted)]
+        if level != ANY_LEVEL:
+            ops.append(PatchOp("incr", USAGE.by_level / level, -1))
+        done = self._usage.try_patch(
+            usage_id, ship_node, ops, condition=(Filter(counted, "defined", True),)
+        )
+        return done is not None
 
 
 PromiseMemo = dict[tuple[int, int, int, datetime], Promise | RuleViolation]

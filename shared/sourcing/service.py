@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from shared.errors import DomainError, RuleViolation, Unavailable
-from shared.events import new_event
+from shared.events import EventEnvelope, new_event
 from shared.ports import Clock, EventPublisher
 from shared.preconditions import IfMatch
 from shared.sourcing.capacity import NEXT_DAYS, CapacityLedger, UsageTable
@@ -30,6 +30,7 @@ from shared.sourcing.model import (
     Versioned,
 )
 from shared.sourcing.options import Pricing
+from shared.sourcing.orders import CapacityResult, apply_order_events, node_zones
 from shared.sourcing.planner import plan_options
 from shared.sourcing.repository import SourcingRepository
 from shared.sourcing.screening import covers, nearest, with_stock
@@ -139,6 +140,21 @@ class SourcingService:
         self.hub = hub
         self.service_id = service_id
         self.clock = clock
+
+    # --- node capacity ----------------------------------------------------------------
+    def apply_order_events(self, events: Sequence[EventEnvelope]) -> CapacityResult:
+        """Count placed orders against their nodes' days and give back cancelled ones
+        (``shared/sourcing/orders.py``); nothing without a capacity ledger."""
+        if self.capacity is None:
+            return CapacityResult(counted=0, released=0, skipped=0)
+        zones: dict[str, dict[str, str]] = {}
+
+        def zones_of(enterprise: str) -> dict[str, str]:
+            if enterprise not in zones:
+                zones[enterprise] = node_zones(self.availability.nodes(enterprise))
+            return zones[enterprise]
+
+        return apply_order_events(self.capacity, events, zones_of)
 
     # --- the calculator ---------------------------------------------------------------
     def calculate_options(self, request: SourcingRequest) -> SourcingAnswer:

@@ -83,7 +83,11 @@ def with_id(id: str) -> Query:
 # --- node capacity ---------------------------------------------------------------------
 class StoredUsage(StoredModel):
     """Orders a node ships on one of its local days (id ``{shipNode}@{date}``), in all
-    and per level of service: what its daily capacity is compared with."""
+    and per level of service: what its daily capacity is compared with.
+
+    ``counted`` names every order counted (its reference and the level it counted at,
+    ``ANY_LEVEL`` for none): one conditional patch raises the counts and records the
+    order together, so a replayed event counts once and a crash cannot count half."""
 
     DOC_TYPE: ClassVar[str | None] = "usage"
 
@@ -92,19 +96,11 @@ class StoredUsage(StoredModel):
     day: date
     orders: int = 0
     by_level: dict[str, int] = Field(default_factory=dict)
+    counted: dict[str, str] = Field(default_factory=dict)
 
 
-class StoredUsageMark(StoredModel):
-    """One order counted against a node's day (id ``{shipNode}@{date}@{ref}``): created
-    before the count is raised, so a replayed order is counted once."""
-
-    DOC_TYPE: ClassVar[str | None] = "usageMark"
-
-    doc_type: Literal["usageMark"] = "usageMark"
-    ship_node: str
-    day: date
-    ref: str
-    level_of_service: str | None = None
+ANY_LEVEL = "*"
+"""``StoredUsage.counted``'s level of an order counted at no level of service."""
 
 
 USAGE = paths(StoredUsage)

@@ -224,7 +224,14 @@ def test_the_feed_publishes_order_placed_once_keyed_by_the_order(
             }
         ],
         "totals": order["totals"],
-        "delivery": {"levelOfService": "STANDARD", "promisedDate": "2026-03-04"},
+        "delivery": {
+            "levelOfService": "STANDARD",
+            "carrierServiceCode": "UPS_GROUND",
+            "promisedDate": "2026-03-04",
+            "shipments": [
+                {"shipNode": "DC-NJ", "shipDate": "2026-03-03", "deliveryDate": "2026-03-04"}
+            ],
+        },
         "placedAt": "2026-03-03T15:00:00+00:00",
         "cancelledAt": None,
     }

@@ -88,6 +88,14 @@ def test_placing_answers_the_order_deducts_stock_captures_and_closes_the_cart(
         "promisedDate": "2026-03-04",
         "dateType": "ESTIMATED",
         "charge": {"amount": "11.10", "currency": "USD"},
+        "shipments": [
+            {
+                "shipNode": "DC-NJ",
+                "quantities": {RED: 2, NUDE: 1},
+                "shipDate": "2026-03-03",
+                "deliveryDate": "2026-03-04",
+            }
+        ],
     }
     assert order["totals"] == {
         "subtotal": {"amount": "66.50", "currency": "USD"},

@@ -71,6 +71,10 @@ var consumerGroups = [
     hub: 'inventory-updates'
     name: 'catalog'
   }
+  {
+    hub: 'order-updates'
+    name: 'sourcing'
+  }
 ]
 
 var consumerGroupSettings = [
@@ -81,6 +85,10 @@ var consumerGroupSettings = [
   {
     name: 'CATALOG_CONSUMER_GROUP'
     value: 'catalog'
+  }
+  {
+    name: 'SOURCING_CONSUMER_GROUP'
+    value: 'sourcing'
   }
 ]
 
